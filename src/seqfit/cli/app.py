@@ -1,0 +1,88 @@
+"""Typer application: one function per command, each a thin layer over the library."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ..errors import SeqfitError
+
+app = typer.Typer(
+    name="seqfit",
+    help="Make every input fit a Hugging Face transformer, and explain when one does not.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+T = TypeVar("T")
+
+
+class Format(str, Enum):
+    human = "human"
+    json = "json"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="human or json.")]
+
+
+def run_reported(call: Callable[[], T]) -> T:
+    """Run ``call``; turn a SeqfitError into one clear line on stderr and exit status 1.
+
+    The traceback is shown only with ``SEQFIT_DEBUG=1``.
+    """
+    try:
+        return call()
+    except SeqfitError as exc:
+        if os.environ.get("SEQFIT_DEBUG"):
+            raise
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+@app.command("inspect")
+def inspect_command(
+    model: Annotated[str | None, typer.Argument(
+        help="Hub name or local folder. Default: the embedded all-MiniLM-L6-v2.")] = None,
+    format: FormatOption = Format.human,
+    trust_remote_code: Annotated[bool, typer.Option(
+        "--trust-remote-code", help="Allow code from the model repository to run.")] = False,
+) -> None:
+    """Show everything that decides whether an input fits MODEL, and why."""
+    from ..limits import inspect
+    from .render import render_limits
+
+    limits = run_reported(lambda: inspect(model, trust_remote_code=trust_remote_code))
+    if format is Format.json:
+        print_json(limits.to_dict())
+    else:
+        render_limits(out, limits)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+) -> None:
+    if version:
+        from .. import __version__
+
+        out.print(f"seqfit {__version__}")
+        raise typer.Exit()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

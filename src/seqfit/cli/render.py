@@ -1,0 +1,66 @@
+"""Rich rendering of library results for people; ``--format json`` bypasses this module."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..limits import ModelLimits
+from ..positions import SideLimits
+
+
+def _n(value: int | None, none: str = "no hard limit") -> str:
+    return none if value is None else f"{value:,}"
+
+
+def _side_rows(table: Table, side: SideLimits | ModelLimits, prefix: str = "") -> None:
+    table.add_row(f"{prefix}positions", side.position_kind
+                  + (f", table of {side.position_table:,} rows" if side.position_table else "")
+                  + (f", offset {side.position_offset}" if side.position_offset else ""))
+    table.add_row(f"{prefix}max tokens (model)", _n(side.max_tokens))
+    if side.trained_length is not None and side.trained_length != side.max_tokens:
+        table.add_row(f"{prefix}trained length", _n(side.trained_length))
+    if side.length_multiple > 1:
+        table.add_row(f"{prefix}length multiple", str(side.length_multiple))
+    if side.min_tokens > 1:
+        table.add_row(f"{prefix}min tokens", str(side.min_tokens))
+
+
+def render_limits(console: Console, limits: ModelLimits) -> None:
+    title = f"{limits.name or limits.model_type}  ({limits.model_type}, {limits.kind})"
+    table = Table(title=title, show_header=False, title_justify="left", expand=False)
+    table.add_column("fact", style="bold")
+    table.add_column("value")
+    _side_rows(table, limits)
+    if limits.decoder is not None:
+        _side_rows(table, limits.decoder, "decoder ")
+    table.add_row("tokenizer", limits.tokenizer_class or "none")
+    table.add_row("tokenizer max length",
+                  _n(limits.tokenizer_max_length, "unset (1e30 sentinel)"))
+    table.add_row("fits to", f"{_n(limits.effective_max_tokens, 'unknown')} "
+                             f"(limit from: {limits.limit_source})")
+    if limits.special_tokens is not None:
+        s = limits.special_tokens
+        table.add_row("special tokens", f"{s.single} single: {s.single_template or '?'}")
+        table.add_row("", f"{s.pair} pair:   {s.pair_template or '?'}")
+        table.add_row("content tokens", f"{_n(limits.max_content_tokens, 'unknown')} single, "
+                                        f"{_n(limits.max_content_tokens_pair, 'unknown')} pair")
+    pad = "none" if limits.pad_token is None else f"{limits.pad_token} (id {limits.pad_token_id})"
+    table.add_row("pad token", pad)
+    table.add_row("padding", f"{limits.padding.side}; left padding {limits.padding.left}; "
+                             f"pad with {limits.padding.pad_with}")
+    table.add_row("vocabulary", f"tokenizer {_n(limits.tokenizer_vocab_size, '?')}, embedding "
+                                f"rows {_n(limits.embedding_rows, '?')}")
+    table.add_row("token types", f"type_vocab_size {_n(limits.type_vocab_size, 'none')}, "
+                                 f"{'used' if limits.uses_token_type_ids else 'not used'}")
+    console.print(table)
+    console.print(Text("Why:", style="bold"))
+    for line in limits.derivation:
+        console.print(Text(f"  - {line}"))
+    if limits.padding.reason:
+        console.print(Text(f"  - {limits.padding.reason}"))
+    if limits.warnings:
+        console.print(Text("Warnings:", style="bold yellow"))
+        for line in limits.warnings:
+            console.print(Text(f"  ! {line}", style="yellow"))

@@ -1,0 +1,167 @@
+"""Every error seqfit raises.
+
+Each error says what happened (with the offending values), what was expected, and the exact fix
+to type. The values also live in structured fields, so the CLI and ``--format json`` can render
+them without parsing the message.
+
+>>> err = TooLongError(length=802, limit=512, row=3, fix="seqfit.fit(texts, strategy='window')")
+>>> print(err)
+row 3 has 802 tokens but the limit is 512. Fix: seqfit.fit(texts, strategy='window')
+>>> err.to_dict()["length"]
+802
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SeqfitError(ValueError):
+    """Base class of every error seqfit raises on purpose.
+
+    Subclasses set ``code`` (a stable identifier) and keep the numbers that explain the error as
+    attributes; ``fix`` is the exact change to make.
+    """
+
+    code = "seqfit_error"
+
+    def __init__(self, message: str, *, fix: str | None = None, **fields: Any) -> None:
+        self.message = message
+        self.fix = fix
+        self.fields = fields
+        for name, value in fields.items():
+            setattr(self, name, value)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        return f"{self.message} Fix: {self.fix}" if self.fix else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as plain data: its code, message, fix and fields."""
+        return {
+            "error": type(self).__name__,
+            "code": self.code,
+            "message": self.message,
+            "fix": self.fix,
+            **{k: _plain(v) for k, v in self.fields.items()},
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+class ModelLoadError(SeqfitError):
+    """A model or tokenizer could not be found or loaded (path, network, gated, remote code).
+
+    ``reason`` is one of ``not_found``, ``offline``, ``gated``, ``remote_code``,
+    ``unknown_architecture``, ``invalid``.
+    """
+
+    code = "model_load"
+    model: str
+    reason: str
+
+    def __init__(self, message: str, *, model: str, reason: str, fix: str | None = None) -> None:
+        super().__init__(message, fix=fix, model=model, reason=reason)
+
+
+class MissingDependencyError(SeqfitError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
+
+    code = "missing_dependency"
+    feature: str
+    package: str
+    extra: str
+
+    def __init__(self, feature: str, package: str, extra: str) -> None:
+        super().__init__(
+            f"{feature} needs {package}, which is not installed.",
+            fix=f"pip install 'seqfit[{extra}]'",
+            feature=feature,
+            package=package,
+            extra=extra,
+        )
+
+
+class InputError(SeqfitError):
+    """An input row is not what seqfit can work on (None, not a string, ...)."""
+
+    code = "bad_input"
+    row: int | None
+
+    def __init__(self, message: str, *, row: int | None = None, fix: str | None = None,
+                 **fields: Any) -> None:
+        super().__init__(message, fix=fix, row=row, **fields)
+
+
+class OptionError(SeqfitError):
+    """An option has a value seqfit cannot use; the message lists the valid values."""
+
+    code = "bad_option"
+    option: str
+    value: Any
+
+    def __init__(self, message: str, *, option: str, value: Any, fix: str | None = None,
+                 **fields: Any) -> None:
+        super().__init__(message, fix=fix, option=option, value=value, **fields)
+
+
+class TooLongError(SeqfitError):
+    """An input is longer than the model or the chosen max_length accepts."""
+
+    code = "over_max_positions"
+    length: int
+    limit: int
+    row: int | None
+
+    def __init__(self, *, length: int, limit: int, row: int | None = None,
+                 message: str | None = None, fix: str | None = None, **fields: Any) -> None:
+        where = f"row {row} has" if row is not None else "the input has"
+        super().__init__(
+            message or f"{where} {length} tokens but the limit is {limit}.",
+            fix=fix,
+            length=length,
+            limit=limit,
+            row=row,
+            **fields,
+        )
+
+
+class TooShortError(SeqfitError):
+    """An input is shorter than the architecture needs (CANINE, Funnel)."""
+
+    code = "under_min_length"
+    length: int
+    minimum: int
+    row: int | None
+
+    def __init__(self, *, length: int, minimum: int, row: int | None = None,
+                 message: str | None = None, fix: str | None = None) -> None:
+        where = f"row {row} has" if row is not None else "the input has"
+        super().__init__(
+            message or f"{where} {length} tokens but the model needs at least {minimum}.",
+            fix=fix,
+            length=length,
+            minimum=minimum,
+            row=row,
+        )
+
+
+class NoRoomError(SeqfitError):
+    """The special tokens, or the first text of a pair, leave no room for content."""
+
+    code = "pair_truncation"
+    needed: int
+    limit: int
+    row: int | None
+
+    def __init__(self, message: str, *, needed: int, limit: int, row: int | None = None,
+                 fix: str | None = None) -> None:
+        super().__init__(message, fix=fix, needed=needed, limit=limit, row=row)

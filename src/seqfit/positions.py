@@ -1,0 +1,314 @@
+"""How each architecture turns token positions into numbers, and so how long an input may be.
+
+This module reads config attributes only (duck-typed ``getattr``), so it works on any
+``PretrainedConfig`` without importing transformers or torch, and on configs of architectures it
+has never seen (a best effort, with a warning).
+
+The rules come from reading the modelling code of transformers 5.x (and 4.45+, where it differs it
+is said):
+
+- a learned or fixed table indexed by the position is a hard limit: one row more and the lookup
+  fails ("index out of range in self");
+- some families shift positions: RoBERTa's start at ``pad_token_id + 1``; BART/OPT/mBART/BioGPT
+  build a table of ``max_position_embeddings + 2`` and add 2; Nyströmformer/YOSO/MRA add 2 to a
+  buffer of ``max_position_embeddings`` positions;
+- rotary, relative and ALiBi positions are computed on the fly: no hard limit, only the length the
+  model was trained on;
+- Longformer, LED and block-sparse BigBird pad every input up to a multiple of their attention
+  window or block, Reformer to its chunk length: the padded length must still fit the table.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+PositionKind = Literal[
+    "absolute", "sinusoidal", "rotary", "relative", "alibi", "hashed-characters", "none"
+]
+Side = Literal["encoder", "decoder"]
+
+# Positions computed as cumsum(input_ids != pad_token_id) + pad_token_id (the RoBERTa recipe).
+PAD_OFFSET_FAMILY = frozenset({
+    "roberta", "xlm-roberta", "xlm-roberta-xl", "camembert", "longformer", "ibert",
+    "data2vec-text", "xmod", "roberta-prelayernorm", "luke", "markuplm", "lilt", "mpnet",
+    "bridgetower", "clap", "altclip", "layoutlmv3", "prophetnet", "xlm-prophetnet",
+})
+# Learned table of max_position_embeddings + 2 rows, positions shifted by 2 (the fairseq recipe).
+OFFSET_TWO_TABLE = frozenset({
+    "bart", "mbart", "opt", "mvp", "plbart", "biogpt", "trocr",
+})
+# A position_ids buffer of max_position_embeddings entries, each + 2, into a larger table.
+OFFSET_TWO_BUFFER = frozenset({"nystromformer", "yoso", "mra"})
+# Sinusoidal tables computed once with max_position_embeddings rows: a hard limit.
+FIXED_SINUSOIDAL = frozenset({"pegasus", "marian", "ctrl"})
+# Sinusoidal tables that grow when a longer input arrives: no hard limit.
+GROWING_SINUSOIDAL = frozenset({
+    "m2m_100", "nllb-moe", "xglm", "speech_to_text", "fsmt", "pegasus_x", "seamless_m4t",
+})
+# Rotary embeddings cached in a fixed buffer of max_position_embeddings rows: a hard limit.
+FIXED_ROTARY = frozenset({"gptj", "codegen", "roformer"})
+RELATIVE = frozenset({
+    "t5", "mt5", "umt5", "longt5", "switch_transformers", "xlnet", "funnel", "transfo-xl",
+    "pop2piano", "udop", "nezha",
+})
+ALIBI = frozenset({"bloom", "mpt", "baichuan"})
+# Architectures that take only hashed characters: CANINE.
+HASHED_CHARACTERS = frozenset({"canine"})
+
+TABLE_FIELDS = ("max_position_embeddings", "n_positions", "max_positions", "n_ctx",
+                "max_sequence_length", "max_seq_len", "seq_length", "max_seq_length")
+TRAINED_FIELDS = (*TABLE_FIELDS, "max_target_positions", "max_source_positions")
+
+
+@dataclass(frozen=True)
+class SideLimits:
+    """Length facts of one side of a model (the encoder, or the decoder of an encoder-decoder)."""
+
+    position_kind: PositionKind
+    position_table: int | None
+    position_offset: int
+    max_tokens: int | None
+    trained_length: int | None
+    length_multiple: int = 1
+    min_tokens: int = 1
+    derivation: tuple[str, ...] = field(default=(), compare=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+
+def _int_attr(config: Any, name: str) -> int | None:
+    value = getattr(config, name, None)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def _first_attr(config: Any, names: tuple[str, ...]) -> tuple[str, int] | None:
+    for name in names:
+        value = _int_attr(config, name)
+        if value is not None and value > 0:
+            return name, value
+    return None
+
+
+def _is_rotary(config: Any) -> bool:
+    if getattr(config, "position_embedding_type", None) == "rotary":
+        return True
+    if getattr(config, "alibi", False):
+        return False
+    names = ("rope_theta", "rope_scaling", "rope_parameters", "rotary_dim", "rotary_emb_base",
+             "rotary_pct", "partial_rotary_factor", "global_rope_theta")
+    return any(getattr(config, n, None) is not None for n in names)
+
+
+class _Builder:
+    """Collects the facts of one side and the sentences that justify them."""
+
+    def __init__(self, config: Any, model_type: str, side: Side) -> None:
+        self.config = config
+        self.model_type = model_type
+        self.side = side
+        self.notes: list[str] = []
+        self.warnings: list[str] = []
+
+    def trained(self) -> int | None:
+        found = _first_attr(self.config, TRAINED_FIELDS)
+        return found[1] if found else None
+
+    def table(self, names: tuple[str, ...] = TABLE_FIELDS) -> tuple[str, int] | None:
+        return _first_attr(self.config, names)
+
+    def done(self, kind: PositionKind, table: int | None, offset: int, max_tokens: int | None,
+             trained: int | None, multiple: int = 1, minimum: int = 1) -> SideLimits:
+        return SideLimits(kind, table, offset, max_tokens, trained, multiple, minimum,
+                          tuple(self.notes), tuple(self.warnings))
+
+    def unbounded(self, kind: PositionKind, why: str) -> SideLimits:
+        trained = self.trained()
+        self.notes.append(f"{why}, so the forward pass has no hard length limit.")
+        if trained is not None:
+            name = _first_attr(self.config, TRAINED_FIELDS)
+            self.notes.append(
+                f"It was trained on up to {trained} tokens (config.{name[0] if name else '?'}); "
+                "longer inputs run but quality usually drops."
+            )
+        return self.done(kind, None, 0, None, trained)
+
+    def hard_table(self, kind: PositionKind, *, names: tuple[str, ...] = TABLE_FIELDS,
+                   extra_rows: int = 0, offset: int = 0, what: str = "position embeddings",
+                   offset_reason: str = "") -> SideLimits:
+        found = self.table(names)
+        if found is None:
+            self.warnings.append(
+                f"{self.model_type}: no position-table size found in the config "
+                f"(looked for {', '.join(names)}); the length limit is unknown."
+            )
+            return self.done(kind, None, offset, None, None)
+        name, size = found
+        rows = size + extra_rows
+        usable = rows - offset
+        if extra_rows:
+            self.notes.append(
+                f"config.{name} is {size}; the {what} table has {size} + {extra_rows} = {rows} "
+                f"rows."
+            )
+        else:
+            self.notes.append(f"config.{name} is {size}: the {what} table has {rows} rows.")
+        if offset:
+            self.notes.append(f"{offset_reason}, so {rows} - {offset} = {usable} are usable.")
+        else:
+            self.notes.append(f"Positions start at 0, so {usable} positions are usable.")
+        return self.done(kind, rows, offset, usable, usable)
+
+
+def side_limits(config: Any, side: Side = "encoder") -> SideLimits:
+    """The length facts of one side of the model described by ``config``.
+
+    >>> from types import SimpleNamespace as C
+    >>> roberta = side_limits(C(model_type="roberta", max_position_embeddings=514, pad_token_id=1))
+    >>> roberta.max_tokens, roberta.position_offset
+    (512, 2)
+    >>> side_limits(C(model_type="llama", max_position_embeddings=4096, rope_theta=1e4)).max_tokens
+    """
+    model_type = str(getattr(config, "model_type", "") or "")
+    b = _Builder(config, model_type, side)
+    limits = _dispatch(b)
+    multiple, minimum = _multiple_and_minimum(b)
+    max_tokens = limits.max_tokens
+    if multiple > 1 and max_tokens is not None and max_tokens % multiple:
+        rounded = max_tokens // multiple * multiple
+        b.notes.append(
+            f"The input is padded up to a multiple of {multiple} inside the model, so the "
+            f"usable length rounds down from {max_tokens} to {rounded}."
+        )
+        max_tokens = rounded
+    return replace(limits, max_tokens=max_tokens, length_multiple=multiple, min_tokens=minimum,
+                   derivation=tuple(b.notes), warnings=tuple(b.warnings))
+
+
+def _dispatch(b: _Builder) -> SideLimits:
+    config, mt = b.config, b.model_type
+    if mt == "led":
+        name = "max_encoder_position_embeddings" if b.side == "encoder" \
+            else "max_decoder_position_embeddings"
+        return b.hard_table("absolute", names=(name,))
+    if mt == "reformer":
+        return _reformer(b)
+    if mt in HASHED_CHARACTERS:
+        return b.hard_table("hashed-characters", what="character position embeddings")
+    if mt in PAD_OFFSET_FAMILY or (mt == "esm" and not _is_rotary(config)):
+        pad = _int_attr(config, "pad_token_id")
+        if pad is None:
+            pad = 1
+            b.warnings.append(f"{mt}: config.pad_token_id is not set; assuming 1 as in RoBERTa.")
+        return b.hard_table(
+            "absolute", offset=pad + 1,
+            offset_reason=(f"positions are counted from padding_idx + 1 = {pad} + 1 = {pad + 1} "
+                           f"(config.pad_token_id is {pad}; the {mt} family skips the pad row "
+                           "and the rows before it)"),
+        )
+    if mt in OFFSET_TWO_TABLE:
+        return b.hard_table("absolute", extra_rows=2, offset=2,
+                            offset_reason="positions are shifted by 2 (the fairseq offset)")
+    if mt in OFFSET_TWO_BUFFER:
+        found = b.table()
+        if found:
+            b.notes.append(
+                f"Positions are a buffer of config.{found[0]} = {found[1]} entries, each + 2, "
+                f"into a table of {found[1] + 2} rows, so {found[1]} positions are usable."
+            )
+            return b.done("absolute", found[1] + 2, 2, found[1], found[1])
+        return b.hard_table("absolute")
+    if mt in FIXED_SINUSOIDAL:
+        return b.hard_table("sinusoidal", what="fixed sinusoidal position")
+    if mt in GROWING_SINUSOIDAL:
+        return b.unbounded("sinusoidal", "Sinusoidal positions are recomputed for longer inputs")
+    if mt in FIXED_ROTARY:
+        return b.hard_table("rotary", what="precomputed rotary sin/cos")
+    if mt in ALIBI or (mt == "falcon" and getattr(config, "alibi", False)):
+        return b.unbounded("alibi", "ALiBi adds a distance bias instead of positions")
+    if mt in ("deberta", "deberta-v2"):
+        if getattr(config, "position_biased_input", True):
+            return b.hard_table("absolute")
+        return b.unbounded("relative", "DeBERTa with position_biased_input=False uses only "
+                                       "relative-position attention")
+    if mt in RELATIVE:
+        return b.unbounded("relative", "Positions are relative distances between tokens")
+    if mt in ("distilbert", "xlm", "flaubert") and (
+        getattr(config, "sinusoidal_pos_embds", False) or getattr(config, "sinusoidal_embeddings",
+                                                                   False)):
+        return b.hard_table("sinusoidal", what="sinusoidal position")
+    if _is_rotary(config):
+        return b.unbounded("rotary", "Rotary position embeddings are computed for any position")
+    pet = getattr(config, "position_embedding_type", None)
+    if isinstance(pet, str) and pet not in ("absolute", "rotary"):
+        b.notes.append(f"config.position_embedding_type is {pet!r}; the absolute table still "
+                       "bounds the length.")
+    if b.table() is not None:
+        limits = b.hard_table("absolute")
+        if not _known(mt):
+            b.warnings.append(
+                f"seqfit has no rule for model type {mt!r}; assuming a learned position table "
+                "indexed from 0. Check the first forward pass at the limit."
+            )
+        return limits
+    b.warnings.append(
+        f"seqfit has no rule for model type {mt!r} and its config names no position table; "
+        "treating it as having no hard length limit."
+    )
+    return b.done("none", None, 0, None, None)
+
+
+# Architectures whose plain absolute table (indexed from 0) is known to be the whole story.
+PLAIN_ABSOLUTE = frozenset({
+    "bert", "distilbert", "albert", "electra", "big_bird", "gpt2", "gpt_neo", "gpt_bigcode",
+    "convbert", "mobilebert", "squeezebert", "rembert", "megatron-bert", "layoutlm", "splinter",
+    "ernie", "fnet", "xlm", "flaubert", "blenderbot", "blenderbot-small", "bigbird_pegasus",
+    "whisper", "imagegpt", "qdqbert", "roc_bert", "bert-generation", "visual_bert", "lxmert",
+    "tapas", "layoutlmv2", "gpt_neox_japanese", "bros",
+})
+
+
+def _known(model_type: str) -> bool:
+    return model_type in PLAIN_ABSOLUTE
+
+
+def _reformer(b: _Builder) -> SideLimits:
+    shape = getattr(b.config, "axial_pos_shape", None)
+    if getattr(b.config, "axial_pos_embds", True) and shape:
+        rows = math.prod(int(s) for s in shape)
+        b.notes.append(
+            f"Axial position embeddings cover {' x '.join(str(s) for s in shape)} = {rows} "
+            "positions (config.axial_pos_shape); in training the length must equal it exactly."
+        )
+        return b.done("absolute", rows, 0, rows, rows)
+    return b.hard_table("absolute")
+
+
+def _multiple_and_minimum(b: _Builder) -> tuple[int, int]:
+    config, mt = b.config, b.model_type
+    multiple, minimum = 1, 1
+    if mt == "longformer" or (mt == "led" and b.side == "encoder"):
+        window = getattr(config, "attention_window", None)
+        if isinstance(window, (list, tuple)):
+            window = max(window)
+        if isinstance(window, int) and window > 0:
+            multiple = window
+            b.notes.append(
+                f"Longformer attention pads every input to a multiple of attention_window = "
+                f"{window}."
+            )
+    elif mt == "big_bird" and getattr(config, "attention_type", "") == "block_sparse":
+        block = _int_attr(config, "block_size")
+        if block:
+            multiple = block
+            b.notes.append(f"Block-sparse attention pads every input to a multiple of "
+                           f"block_size = {block}.")
+    elif mt == "reformer":
+        chunks = [c for c in (_int_attr(config, "lsh_attn_chunk_length"),
+                              _int_attr(config, "local_attn_chunk_length")) if c]
+        if chunks:
+            multiple = math.lcm(*chunks)
+            b.notes.append(f"Reformer pads inputs to a multiple of its chunk length {multiple}.")
+    return multiple, minimum

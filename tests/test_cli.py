@@ -1,0 +1,53 @@
+"""The seqfit command line: results on stdout, one clear error line on stderr, exit 1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from seqfit.cli import app
+
+runner = CliRunner()
+
+
+def test_inspect_without_a_model_shows_the_embedded_default() -> None:
+    result = runner.invoke(app, ["inspect"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "all-MiniLM-L6-v2" in result.output
+    assert "510 single, 509 pair" in result.output
+    assert "[CLS] $A [SEP] $B [SEP]" in result.output
+
+
+def test_inspect_json_has_the_same_facts_as_the_library() -> None:
+    import seqfit
+
+    result = runner.invoke(app, ["inspect", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data == json.loads(json.dumps(seqfit.inspect().to_dict()))
+    assert data["max_tokens"] == 512 and data["max_content_tokens"] == 510
+
+
+def test_a_bad_model_prints_one_line_and_exits_1() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "seqfit", "inspect", "./no/such/model"],
+        capture_output=True, text=True, env={**os.environ, "COLUMNS": "300"},
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        "error: './no/such/model' looks like a local path, but nothing is there. "
+        "Fix: check the path, or give a hub name such as bert-base-uncased")
+
+
+def test_seqfit_debug_shows_the_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "seqfit", "inspect", "./no/such/model"],
+        capture_output=True, text=True, env={**os.environ, "SEQFIT_DEBUG": "1"},
+    )
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "ModelLoadError" in result.stderr
