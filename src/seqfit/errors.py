@@ -165,3 +165,65 @@ class NoRoomError(SeqfitError):
     def __init__(self, message: str, *, needed: int, limit: int, row: int | None = None,
                  fix: str | None = None) -> None:
         super().__init__(message, fix=fix, needed=needed, limit=limit, row=row)
+
+
+class BatchError(SeqfitError):
+    """A batch that would fail, or silently give wrong outputs, in the forward pass.
+
+    ``seqfit.check`` raises one subclass per cause; ``field`` names the offending key of the batch.
+    """
+
+    code = "bad_batch"
+    field: str | None
+
+    def __init__(self, message: str, *, field: str | None = None, fix: str | None = None,
+                 **fields: Any) -> None:
+        super().__init__(message, fix=fix, field=field, **fields)
+
+
+class TokenIdError(BatchError):
+    """An id is negative or not below the embedding table's size."""
+
+    code = "token_id_out_of_vocab"
+
+
+class TokenTypeError(BatchError):
+    """token_type_ids outside ``type_vocab_size``, or given to a model that does not take them."""
+
+    code = "token_type_out_of_range"
+
+
+class UnexpectedTokenTypesError(TokenTypeError):
+    """token_type_ids given to a model whose forward has no such argument."""
+
+    code = "unexpected_token_type_ids"
+
+
+class ShapeError(BatchError):
+    """Shapes of ids, mask, token types, positions or labels disagree."""
+
+    code = "mask_or_shape_mismatch"
+
+
+class RaggedBatchError(BatchError):
+    """Rows of different lengths that were never padded."""
+
+    code = "ragged_batch_no_padding"
+
+
+class MissingPadTokenError(BatchError):
+    """Rows must be padded but the tokenizer has no pad token."""
+
+    code = "missing_pad_token"
+
+
+class MaskError(BatchError):
+    """An attention mask that is not 0/1, is missing, or attends to padding."""
+
+    code = "mask_or_shape_mismatch"
+
+
+class PaddingSideError(BatchError):
+    """Padding on a side that changes this model's outputs."""
+
+    code = "padding_side"

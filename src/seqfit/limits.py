@@ -74,10 +74,12 @@ class ModelLimits:
     max_content_tokens_pair: int | None
     pad_token: str | None
     pad_token_id: int | None
+    eos_token_id: int | None
     padding_side: str | None
     tokenizer_vocab_size: int | None
     embedding_rows: int | None
     type_vocab_size: int | None
+    accepts_token_type_ids: bool
     uses_token_type_ids: bool
     accepts_position_ids: bool | None
     padding: Padding
@@ -161,10 +163,13 @@ def limits_of(loaded: Loaded) -> ModelLimits:
         pad_token=getattr(tok, "pad_token", None) if tok is not None else None,
         pad_token_id=getattr(tok, "pad_token_id", None) if tok is not None else _int(
             getattr(text_config, "pad_token_id", None)),
+        eos_token_id=_int(getattr(tok, "eos_token_id", None)) if tok is not None else _int(
+            getattr(text_config, "eos_token_id", None)),
         padding_side=getattr(tok, "padding_side", None) if tok is not None else None,
         tokenizer_vocab_size=len(tok) if tok is not None else None,
         embedding_rows=rows,
         type_vocab_size=type_vocab,
+        accepts_token_type_ids=accepts_types,
         uses_token_type_ids=bool(accepts_types and tokenizer_types and (type_vocab or 0) > 1),
         accepts_position_ids=accepts_positions,
         padding=padding,
