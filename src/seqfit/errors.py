@@ -36,6 +36,22 @@ class SeqfitError(ValueError):
     def _render(self) -> str:
         return f"{self.message} Fix: {self.fix}" if self.fix else self.message
 
+    def with_context(self, where: str, **fields: Any) -> SeqfitError:
+        """A copy of this error whose message starts with ``where`` (e.g. ``"row 3"``), for a
+        public entry point to add what the inner check did not know; raise it ``from None``."""
+        new = _rebuild(type(self), dict(self.__dict__))
+        new.message = f"{where}: {self.message}"
+        new.fields = {**self.fields, **fields}
+        for name, value in fields.items():
+            setattr(new, name, value)
+        new.args = (new._render(),)
+        return new
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take keyword-only fields, so the default (cls(*args)) cannot rebuild them:
+        # restore the state directly, which keeps errors picklable across processes.
+        return _rebuild, (type(self), dict(self.__dict__))
+
     def to_dict(self) -> dict[str, Any]:
         """The error as plain data: its code, message, fix and fields."""
         return {
@@ -45,6 +61,13 @@ class SeqfitError(ValueError):
             "fix": self.fix,
             **{k: _plain(v) for k, v in self.fields.items()},
         }
+
+
+def _rebuild(cls: type[SeqfitError], state: dict[str, Any]) -> SeqfitError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    error.args = (error._render(),)
+    return error
 
 
 def _plain(value: Any) -> Any:

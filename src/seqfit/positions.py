@@ -311,4 +311,32 @@ def _multiple_and_minimum(b: _Builder) -> tuple[int, int]:
         if chunks:
             multiple = math.lcm(*chunks)
             b.notes.append(f"Reformer pads inputs to a multiple of its chunk length {multiple}.")
+    elif mt == "canine":
+        rate = _int_attr(config, "downsampling_rate")
+        if rate and rate > 1:
+            minimum = rate
+            b.notes.append(f"CANINE downsamples characters by {rate}, so an input needs at "
+                           f"least {rate} characters (special ones included).")
+    elif mt == "funnel":
+        minimum = _funnel_minimum(b)
     return multiple, minimum
+
+
+def _funnel_minimum(b: _Builder) -> int:
+    """Each Funnel block after the first halves the sequence; the relative-position tables of
+    the last block need at least two pooled positions (measured on transformers 5.x: 2**p + 1
+    with ``separate_cls``, 2**(p - 1) + 1 without, for p poolings)."""
+    blocks = getattr(b.config, "block_sizes", None) or []
+    poolings = max(0, len(blocks) - 1)
+    if poolings == 0:
+        return 1
+    separate = bool(getattr(b.config, "separate_cls", True))
+    minimum = 2 ** poolings + 1 if separate else 2 ** (poolings - 1) + 1
+    b.notes.append(
+        f"Funnel pools the sequence {poolings} time(s) (block_sizes={list(blocks)}"
+        f"{', separate_cls' if separate else ''}), so an input needs at least {minimum} tokens.")
+    if separate and not getattr(b.config, "truncate_seq", True):
+        b.warnings.append(
+            "funnel with separate_cls=True and truncate_seq=False also fails at some lengths "
+            "above the minimum; pad inputs to an even length.")
+    return minimum

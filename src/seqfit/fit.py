@@ -1,0 +1,397 @@
+"""``seqfit.fit``: texts (or text pairs) into model-ready windows that never exceed the limit.
+
+Tokenization runs once, without special tokens, through the fast tokenizer's batch path; which
+tokens go into which window is decided by the pure planner (:mod:`seqfit.plan`); the tokenizer's
+special tokens are then put around each window from a layout read off the tokenizer once. Nothing
+is dropped without being counted: every document reports ``n_tokens``, ``n_windows``,
+``truncated`` and ``tokens_dropped``, and rows that are not text are listed in ``skipped``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast, get_args
+
+from .errors import InputError, OptionError, SeqfitError
+from .limits import ModelLimits
+from .plan import (
+    PAIR_STRATEGIES,
+    SINGLE_STRATEGIES,
+    DocPlan,
+    PairStrategy,
+    SingleStrategy,
+    Window,
+    plan_pair,
+    plan_single,
+    select,
+)
+
+Strategy = Literal["error", "head", "tail", "head+tail", "window", "longest_first",
+                   "only_first", "only_second"]
+OnBad = Literal["raise", "skip"]
+TOKENIZE_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Special tokens around one text: ids and token types before/after the content."""
+
+    ids: tuple[int, ...] = ()
+    types: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a tokenizer puts its special tokens, read off it once.
+
+    Single: ``prefix + A + suffix``; pair: ``prefix + A + middle + B + suffix``.
+    ``a_type``/``b_type`` are the token types of the texts' own tokens.
+    """
+
+    prefix: Segment
+    suffix: Segment
+    pair_prefix: Segment
+    middle: Segment
+    pair_suffix: Segment
+    a_type: int = 0
+    b_type: int = 1
+
+    @property
+    def n_single(self) -> int:
+        return len(self.prefix.ids) + len(self.suffix.ids)
+
+    @property
+    def n_pair(self) -> int:
+        return len(self.pair_prefix.ids) + len(self.middle.ids) + len(self.pair_suffix.ids)
+
+
+@dataclass(frozen=True)
+class FittedWindow:
+    """One model-ready input: ids with special tokens, mask, token types, offsets, provenance.
+
+    ``offsets`` are character spans into the document's text (the second text for tokens whose
+    ``sequence_ids`` is 1); special tokens have ``(0, 0)`` and sequence id None, as in
+    transformers.
+    """
+
+    doc: int
+    index: int
+    input_ids: list[int]
+    attention_mask: list[int]
+    token_type_ids: list[int] | None
+    offsets: list[tuple[int, int]]
+    sequence_ids: list[int | None]
+
+    def __len__(self) -> int:
+        return len(self.input_ids)
+
+
+@dataclass(frozen=True)
+class DocumentFit:
+    """How one document was fitted: its full length and what was kept."""
+
+    row: int
+    n_tokens: int
+    n_windows: int
+    truncated: bool
+    tokens_dropped: int
+    first_window: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    row: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The result of :func:`fit`: windows in document order, and the account of every row."""
+
+    windows: list[FittedWindow]
+    documents: list[DocumentFit]
+    skipped: list[Skipped]
+    max_length: int
+    strategy: str
+    overlap: int | None  # None: a quarter of each window's room, the default
+    pad_token_id: int | None = None
+    padding: Any = field(default=None, repr=False)
+
+    @property
+    def lengths(self) -> list[int]:
+        return [len(w) for w in self.windows]
+
+    @property
+    def tokens_dropped(self) -> int:
+        return sum(d.tokens_dropped for d in self.documents)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for people and JSON: documents, windows, truncation and loss."""
+        truncated = [d.row for d in self.documents if d.truncated]
+        return {
+            "documents": len(self.documents),
+            "windows": len(self.windows),
+            "max_length": self.max_length,
+            "strategy": self.strategy,
+            "overlap": self.overlap,
+            "truncated_documents": len(truncated),
+            "tokens": sum(d.n_tokens for d in self.documents),
+            "tokens_dropped": self.tokens_dropped,
+            "skipped": [{"row": s.row, "reason": s.reason} for s in self.skipped],
+        }
+
+
+def layout_of(tokenizer: Any) -> Layout:
+    """Read where ``tokenizer`` puts its special tokens, by encoding probe words with and without
+    them. Works for every template-style post-processor (BERT, RoBERTa, T5, XLNet, Llama...)."""
+    for a, b in (("hello", "world"), ("a", "b"), ("x", "y")):
+        layout = _try_layout(tokenizer, a, b)
+        if layout is not None:
+            return layout
+    raise SeqfitError(
+        f"could not read where {type(tokenizer).__name__} puts its special tokens (its output "
+        "with special tokens does not contain its output without them).",
+        fix="pass add_special_tokens=False texts through tokenizer(...) yourself, or report the "
+            "tokenizer to seqfit")
+
+
+def _encode(tokenizer: Any, *texts: str, special: bool) -> tuple[list[int], list[int]]:
+    enc = tokenizer(*texts, add_special_tokens=special, return_token_type_ids=True)
+    ids = list(enc["input_ids"])
+    types = list(enc.get("token_type_ids") or [0] * len(ids))
+    return ids, types
+
+
+def _split(full: tuple[list[int], list[int]], parts: Sequence[list[int]]
+           ) -> tuple[list[Segment], list[int]] | None:
+    ids, types = full
+    segments: list[Segment] = []
+    content_types: list[int] = []
+    cursor = 0
+    for part in parts:
+        at = next((i for i in range(cursor, len(ids) - len(part) + 1)
+                   if ids[i:i + len(part)] == part), -1)
+        if at < 0 or not part:
+            return None
+        segments.append(Segment(tuple(ids[cursor:at]), tuple(types[cursor:at])))
+        content_types.append(types[at])
+        cursor = at + len(part)
+    segments.append(Segment(tuple(ids[cursor:]), tuple(types[cursor:])))
+    return segments, content_types
+
+
+def _try_layout(tokenizer: Any, a: str, b: str) -> Layout | None:
+    plain_a = _encode(tokenizer, a, special=False)[0]
+    plain_b = _encode(tokenizer, b, special=False)[0]
+    single = _split(_encode(tokenizer, a, special=True), [plain_a])
+    pair = _split(_encode(tokenizer, a, b, special=True), [plain_a, plain_b])
+    if single is None or pair is None:
+        return None
+    (prefix, suffix), _ = single
+    (pair_prefix, middle, pair_suffix), (a_type, b_type) = pair
+    return Layout(prefix, suffix, pair_prefix, middle, pair_suffix, a_type, b_type)
+
+
+def fit(
+    texts: Iterable[Any],
+    *,
+    tokenizer: Any,
+    limits: ModelLimits | None = None,
+    text_pairs: Iterable[Any] | None = None,
+    strategy: Strategy = "window",
+    max_length: int | None = None,
+    overlap: int | None = None,
+    head: int | None = None,
+    on_bad: OnBad = "raise",
+) -> Fitted:
+    """Fit ``texts`` (and ``text_pairs``) into windows of at most ``max_length`` tokens,
+    special tokens included.
+
+    ``max_length`` defaults to ``limits.effective_max_tokens`` (see :func:`seqfit.inspect`), or
+    the tokenizer's own limit. ``strategy``: ``"window"`` (default; consecutive windows share
+    exactly ``overlap`` content tokens; by default a quarter of the room a window has for
+    content, which for pairs is what the first text leaves), ``"head"``, ``"tail"``,
+    ``"head+tail"`` (``head`` tokens from the start, the rest from the end), ``"error"``; for
+    pairs ``"longest_first"``, ``"only_first"``, ``"only_second"`` or ``"window"`` (the first text
+    repeats in every window, the second slides).
+    """
+    texts = list(texts)
+    pairs = list(text_pairs) if text_pairs is not None else None
+    if pairs is not None and len(pairs) != len(texts):
+        raise InputError(
+            f"{len(texts)} texts but {len(pairs)} text_pairs; each text needs its pair.",
+            fix="pass lists of the same length, e.g. text_pairs=[ctx for _ in questions]")
+    valid = PAIR_STRATEGIES if pairs is not None else SINGLE_STRATEGIES
+    if strategy not in valid:
+        kind = "text pairs" if pairs is not None else "single texts"
+        raise OptionError(
+            f"strategy={strategy!r} is not a strategy for {kind}; valid: "
+            f"{', '.join(map(repr, valid))}.",
+            option="strategy", value=strategy, fix=f"strategy={valid[-1]!r}")
+    if on_bad not in get_args(OnBad):
+        raise OptionError(f"on_bad={on_bad!r}; valid: 'raise', 'skip'.", option="on_bad",
+                          value=on_bad, fix="on_bad='skip'")
+    layout = layout_of(tokenizer)
+    length = _max_length(max_length, limits, tokenizer)
+    specials = layout.n_pair if pairs is not None else layout.n_single
+    budget = length - specials
+    keep_types = _keep_types(limits, tokenizer)
+
+    rows, skipped = _valid_rows(texts, pairs, on_bad)
+    first_ids, first_offsets = _tokenize(tokenizer, [texts[r] for r in rows])
+    second_ids, second_offsets = (_tokenize(tokenizer, [pairs[r] for r in rows])
+                                  if pairs is not None else ([], []))
+    windows: list[FittedWindow] = []
+    documents: list[DocumentFit] = []
+    for k, row in enumerate(rows):
+        try:
+            if pairs is None:
+                plan = plan_single(len(first_ids[k]), budget=budget,
+                                   strategy=cast(SingleStrategy, strategy),
+                                   overlap=_overlap(overlap, budget), head=head)
+            else:
+                room = budget - len(first_ids[k])  # the first text repeats in every window
+                plan = plan_pair(len(first_ids[k]), len(second_ids[k]), budget=budget,
+                                 strategy=cast(PairStrategy, strategy),
+                                 overlap=_overlap(overlap, room))
+        except SeqfitError as exc:
+            raise exc.with_context(f"row {row}", row=row) from None
+        documents.append(_document(row, plan, len(windows)))
+        for w, window in enumerate(plan.windows):
+            windows.append(_build(layout, row, w, window, first_ids[k], first_offsets[k],
+                                  second_ids[k] if pairs is not None else None,
+                                  second_offsets[k] if pairs is not None else None,
+                                  keep_types))
+    return Fitted(windows, documents, skipped, length, strategy, overlap,
+                  pad_token_id=getattr(tokenizer, "pad_token_id", None),
+                  padding=limits.padding if limits is not None else None)
+
+
+def _overlap(overlap: int | None, room: int) -> int:
+    """The explicit overlap, or by default a quarter of the room a window has for sliding."""
+    return overlap if overlap is not None else max(0, room // 4)
+
+
+def _max_length(max_length: int | None, limits: ModelLimits | None, tokenizer: Any) -> int:
+    hard = limits.max_tokens if limits is not None else None
+    if max_length is None:
+        max_length = limits.effective_max_tokens if limits is not None else None
+    if max_length is None:
+        tok_max = getattr(tokenizer, "model_max_length", None)
+        if isinstance(tok_max, int) and 0 < tok_max < 10**20:
+            max_length = tok_max
+    if max_length is None:
+        raise OptionError(
+            "no max_length: the tokenizer's model_max_length is unset (the 1e30 sentinel) and "
+            "no model limits were given.",
+            option="max_length", value=None,
+            fix="seqfit.fit(texts, tokenizer=tok, limits=seqfit.inspect(model)), or "
+                "max_length=512")
+    if hard is not None and max_length > hard:
+        raise OptionError(
+            f"max_length={max_length} is above what the model accepts ({hard} tokens).",
+            option="max_length", value=max_length, limit=hard, fix=f"max_length={hard}")
+    if max_length < 1:
+        raise OptionError(f"max_length={max_length}; it must be at least 1.",
+                          option="max_length", value=max_length, fix="max_length=512")
+    return max_length
+
+
+def _keep_types(limits: ModelLimits | None, tokenizer: Any) -> bool:
+    if limits is not None:
+        return limits.accepts_token_type_ids and "token_type_ids" in getattr(
+            tokenizer, "model_input_names", ())
+    return "token_type_ids" in getattr(tokenizer, "model_input_names", ())
+
+
+def _valid_rows(texts: list[Any], pairs: list[Any] | None, on_bad: str
+                ) -> tuple[list[int], list[Skipped]]:
+    rows: list[int] = []
+    skipped: list[Skipped] = []
+    for row, text in enumerate(texts):
+        bad = [f"{name} is {_describe(value)}" for name, value in
+               (("text", text), ("text_pair", pairs[row] if pairs is not None else ""))
+               if not isinstance(value, str)]
+        if not bad:
+            rows.append(row)
+        elif on_bad == "skip":
+            skipped.append(Skipped(row, "; ".join(bad)))
+        else:
+            raise InputError(
+                f"row {row}: {'; '.join(bad)}, not a string.", row=row,
+                fix="clean the data (e.g. texts = [t or '' for t in texts]), or "
+                    "seqfit.fit(..., on_bad='skip') to list such rows in Fitted.skipped")
+    return rows, skipped
+
+
+def _describe(value: Any) -> str:
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _tokenize(tokenizer: Any, texts: list[str]) -> tuple[list[list[int]],
+                                                         list[list[tuple[int, int]]]]:
+    """Content ids and character offsets, through the fast tokenizer's batch path."""
+    ids: list[list[int]] = []
+    offsets: list[list[tuple[int, int]]] = []
+    fast = bool(getattr(tokenizer, "is_fast", False))
+    for start in range(0, len(texts), TOKENIZE_CHUNK):
+        chunk = texts[start:start + TOKENIZE_CHUNK]
+        enc = tokenizer(chunk, add_special_tokens=False, return_attention_mask=False,
+                        return_token_type_ids=False, return_offsets_mapping=fast,
+                        verbose=False)  # seqfit accounts for long texts itself
+        ids.extend(list(row) for row in enc["input_ids"])
+        if fast:
+            offsets.extend([tuple(o) for o in row] for row in enc["offset_mapping"])
+        else:
+            offsets.extend([(0, 0)] * len(row) for row in enc["input_ids"])
+    return ids, offsets
+
+
+def _document(row: int, plan: DocPlan, first_window: int) -> DocumentFit:
+    return DocumentFit(row, plan.n_tokens, plan.n_windows, plan.truncated, plan.tokens_dropped,
+                       first_window)
+
+
+class _Row:
+    """Accumulates one window: special segments and content runs, with their side data."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.types: list[int] = []
+        self.offsets: list[tuple[int, int]] = []
+        self.sequence_ids: list[int | None] = []
+
+    def special(self, segment: Segment) -> None:
+        self.ids.extend(segment.ids)
+        self.types.extend(segment.types)
+        self.offsets.extend([(0, 0)] * len(segment.ids))
+        self.sequence_ids.extend([None] * len(segment.ids))
+
+    def content(self, ids: list[int], offsets: list[tuple[int, int]], type_id: int,
+                sequence: int) -> None:
+        self.ids.extend(ids)
+        self.types.extend([type_id] * len(ids))
+        self.offsets.extend(offsets)
+        self.sequence_ids.extend([sequence] * len(ids))
+
+
+def _build(layout: Layout, row: int, index: int, window: Window, ids_a: list[int],
+           offsets_a: list[tuple[int, int]], ids_b: list[int] | None,
+           offsets_b: list[tuple[int, int]] | None, keep_types: bool) -> FittedWindow:
+    out = _Row()
+    if ids_b is None or offsets_b is None:
+        out.special(layout.prefix)
+        out.content(select(ids_a, window.first), select(offsets_a, window.first),
+                    layout.a_type, 0)
+        out.special(layout.suffix)
+    else:
+        out.special(layout.pair_prefix)
+        out.content(select(ids_a, window.first), select(offsets_a, window.first),
+                    layout.a_type, 0)
+        out.special(layout.middle)
+        out.content(select(ids_b, window.second), select(offsets_b, window.second),
+                    layout.b_type, 1)
+        out.special(layout.pair_suffix)
+    return FittedWindow(row, index, out.ids, [1] * len(out.ids),
+                        out.types if keep_types else None, out.offsets, out.sequence_ids)
