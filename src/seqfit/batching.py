@@ -70,8 +70,9 @@ def batches(
         else fitted.pad_token_id
     plan = batch_plan(fitted, max_tokens=max_tokens, max_batch_size=max_batch_size,
                       pad_to_multiple_of=pad_to_multiple_of)
+    minimum = limits.min_tokens if limits is not None else 1
     for rows, (_, width) in zip(plan.batches, plan.batch_shapes, strict=True):
-        yield _pad(fitted, list(rows), width, rule, pad_id, return_tensors)
+        yield _pad(fitted, list(rows), max(width, minimum), rule, pad_id, return_tensors)
 
 
 def _pad(fitted: Fitted, rows: list[int], width: int, rule: Padding, pad_id: int | None,

@@ -257,12 +257,17 @@ def fit(
                                  overlap=_overlap(overlap, room))
         except SeqfitError as exc:
             raise exc.with_context(f"row {row}", row=row) from None
+        if pairs is None and not first_ids[k] and not layout.n_single:
+            # Nothing at all to feed the model: say so instead of emitting an empty row.
+            skipped.append(Skipped(row, "empty text, and the tokenizer adds no special tokens"))
+            continue
         documents.append(_document(row, plan, len(windows)))
         for w, window in enumerate(plan.windows):
             windows.append(_build(layout, row, w, window, first_ids[k], first_offsets[k],
                                   second_ids[k] if pairs is not None else None,
                                   second_offsets[k] if pairs is not None else None,
                                   keep_types))
+    skipped.sort(key=lambda s: s.row)
     return Fitted(windows, documents, skipped, length, strategy, overlap,
                   pad_token_id=getattr(tokenizer, "pad_token_id", None),
                   padding=limits.padding if limits is not None else None)
@@ -300,8 +305,7 @@ def _max_length(max_length: int | None, limits: ModelLimits | None, tokenizer: A
 
 def _keep_types(limits: ModelLimits | None, tokenizer: Any) -> bool:
     if limits is not None:
-        return limits.accepts_token_type_ids and "token_type_ids" in getattr(
-            tokenizer, "model_input_names", ())
+        return limits.uses_token_type_ids
     return "token_type_ids" in getattr(tokenizer, "model_input_names", ())
 
 

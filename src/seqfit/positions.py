@@ -305,6 +305,11 @@ def _multiple_and_minimum(b: _Builder) -> tuple[int, int]:
             multiple = block
             b.notes.append(f"Block-sparse attention pads every input to a multiple of "
                            f"block_size = {block}.")
+            b.warnings.append(
+                "big_bird block-sparse attention switches to full attention for short inputs "
+                "and its blocks depend on the padded length, so a padded batch does not give "
+                "each text's unpadded outputs. Fix: config.attention_type = 'original_full' "
+                "where exact per-text outputs matter.")
     elif mt == "reformer":
         chunks = [c for c in (_int_attr(config, "lsh_attn_chunk_length"),
                               _int_attr(config, "local_attn_chunk_length")) if c]

@@ -1,7 +1,7 @@
 """Training helpers: a padding ``Collator`` for ``transformers.Trainer`` and a token-budget
 ``LengthSampler`` for map-style datasets.
 
->>> sampler = LengthSampler([5, 50, 7, 48, 6, 52], max_tokens=110, shuffle=False)
+>>> sampler = LengthSampler([5, 50, 7, 48, 6, 52], max_tokens=160, shuffle=False)
 >>> [sorted(batch) for batch in sampler]
 [[1, 3, 5], [0, 2, 4]]
 """
@@ -53,7 +53,11 @@ class Collator:
     def __call__(self, features: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         import numpy as np
 
-        features = [self._align(dict(f), i) for i, f in enumerate(features)]
+        aligned = [self._align(dict(f), i) for i, f in enumerate(features)]
+        if "attention_mask" not in aligned[0]:
+            for feature in aligned:
+                feature["attention_mask"] = [1] * len(feature["input_ids"])
+        features = aligned
         lengths = [len(f["input_ids"]) for f in features]
         width = max(lengths)
         if self.pad_to_multiple_of:
