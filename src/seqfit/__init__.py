@@ -12,8 +12,11 @@ from .errors import NoRoomError as NoRoomError
 from .errors import OptionError as OptionError
 from .errors import SeqfitError as SeqfitError
 from .errors import TooLongError as TooLongError
+from .explain import Explanation as Explanation
+from .explain import explain as explain
 from .fit import Fitted as Fitted
 from .fit import fit as fit
+from .guard import guard as guard
 from .limits import ModelLimits as ModelLimits
 from .limits import inspect as inspect
 from .plan import BatchPlan as BatchPlan

@@ -72,6 +72,60 @@ def inspect_command(
         render_limits(out, limits)
 
 
+@app.command("explain")
+def explain_command(
+    file: Annotated[str | None, typer.Argument(
+        help="A file holding the error, traceback or log; '-' reads stdin.")] = None,
+    error: Annotated[str | None, typer.Option("--error", "-e", help="The error text itself.")
+                     ] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="Compare with this model's real limits.")] = None,
+    format: FormatOption = Format.human,
+) -> None:
+    """Explain an error, a traceback or a whole log: root cause, numbers, and the fix."""
+    from ..explain import explain
+    from .render import render_explanation
+
+    text = run_reported(lambda: read_text(file, error))
+    explanation = run_reported(lambda: explain(text, model=model))
+    if format is Format.json:
+        print_json(explanation.to_dict())
+    else:
+        render_explanation(out, explanation)
+
+
+def read_text(file: str | None, error: str | None) -> str:
+    from pathlib import Path
+
+    from ..errors import InputError
+
+    if error is not None:
+        return error
+    if file is None and sys.stdin.isatty():
+        raise InputError("no error to explain: give a file, '-' for stdin, or --error TEXT.",
+                         fix="seqfit explain train.log, or: python train.py 2>&1 | seqfit "
+                             "explain -")
+    if file in (None, "-"):
+        return sys.stdin.read()
+    path = Path(str(file))
+    if not path.is_file():
+        raise InputError(f"{file!r} is not a file.", fix="seqfit explain path/to/error.log")
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+@app.command("run", context_settings={"allow_extra_args": True,
+                                      "ignore_unknown_options": True})
+def run_command(
+    ctx: typer.Context,
+    script: Annotated[str, typer.Argument(help="The Python script to run.")],
+) -> None:
+    """Run SCRIPT; on a length, padding or vocabulary error, explain it above the traceback."""
+    from ..guard import run_script
+
+    status = run_script(script, list(ctx.args), write=sys.stderr.write)
+    raise typer.Exit(status)
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..explain import Explanation
 from ..limits import ModelLimits
 from ..positions import SideLimits
 
@@ -64,3 +65,20 @@ def render_limits(console: Console, limits: ModelLimits) -> None:
         console.print(Text("Warnings:", style="bold yellow"))
         for line in limits.warnings:
             console.print(Text(f"  ! {line}", style="yellow"))
+
+
+def render_explanation(console: Console, explanation: Explanation) -> None:
+    best = explanation.best
+    console.print(Text(f"{best.title}", style="bold red" if best.code != "unknown" else "bold"),
+                  Text(f"  [{best.code}, confidence {best.confidence:.0%}]", style="dim"))
+    console.print(Text("Cause: ", style="bold") + Text(best.cause))
+    console.print(Text("Fix:   ", style="bold green") + Text(best.fix))
+    if best.evidence:
+        shown = ", ".join(f"{k}={v}" for k, v in best.evidence.items())
+        console.print(Text("Evidence: ", style="bold") + Text(shown))
+    others = [d for d in explanation.diagnoses[1:] if d.code != "unknown"]
+    if others:
+        console.print(Text("Other candidates: ", style="bold") + Text("; ".join(
+            f"{d.code} ({d.confidence:.0%}): {d.title}" for d in others)))
+    if explanation.tell_apart:
+        console.print(Text("To tell them apart: ", style="bold") + Text(explanation.tell_apart))

@@ -1,0 +1,399 @@
+"""What length, padding and vocabulary errors look like, and what each one means.
+
+``CODES`` documents every stable diagnosis code (title, cause, fix, and what tells it apart from
+its neighbours); ``SIGNATURES`` are the message shapes seqfit recognises, each voting for codes
+with the numbers it carries; ``FRAME_HINTS`` move votes by the traceback's frames.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Vote:
+    code: str
+    weight: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    title: str
+    cause: str
+    fix: str
+    tell_apart: str | None = None
+
+
+WINDOW_FIX = ("tokenizer(texts, truncation=True, max_length={limit}), or keep every token with "
+              "seqfit.fit(texts, tokenizer=tokenizer, strategy='window')")
+
+CODES: dict[str, CodeInfo] = {
+    "over_max_positions": CodeInfo(
+        "Input longer than the model's position table",
+        "An input[ of {length} tokens] is longer than the model's position table[ ({limit} "
+        "tokens, special tokens included)]: positions past the table do not exist, so the "
+        "lookup fails (or, in some models, a shape check does).",
+        WINDOW_FIX,
+        "the failing frame: position_embeddings/wpe/embed_positions means length; "
+        "word_embeddings/wte/embed_tokens means a token id; or run seqfit.check(batch, model)"),
+    "token_id_out_of_vocab": CodeInfo(
+        "Token id outside the embedding table",
+        "A token id[ ({index})] is not below the size of the embedding table[ ({vocab_rows} "
+        "rows)]: the tokenizer knows tokens the model does not, usually added tokens without "
+        "resizing, or a tokenizer from another model.",
+        "model.resize_token_embeddings(len(tokenizer)) after adding tokens, or load the "
+        "tokenizer of this model: AutoTokenizer.from_pretrained(<model name>)",
+        "print(input_ids.max(), model.get_input_embeddings().num_embeddings), or "
+        "seqfit.check(batch, model)"),
+    "token_type_out_of_range": CodeInfo(
+        "token_type_ids outside type_vocab_size",
+        "token_type_ids hold a value the model has no embedding for[ (type_vocab_size is "
+        "{type_vocab_size})]; RoBERTa-family models have a single token type, yet a BERT-style "
+        "tokenizer marks the second text of a pair with 1.",
+        "tokenizer(..., return_token_type_ids=False), or use the model's own tokenizer",
+        "print(batch['token_type_ids'].max(), model.config.type_vocab_size)"),
+    "unexpected_token_type_ids": CodeInfo(
+        "token_type_ids given to a model that takes none",
+        "The batch has token_type_ids but this model's forward() has no such argument "
+        "(DistilBERT, BART, GPT-Neo and most decoders).",
+        "tokenizer(..., return_token_type_ids=False), or batch.pop('token_type_ids') before "
+        "model(**batch)"),
+    "ragged_batch_no_padding": CodeInfo(
+        "Rows of different lengths were never padded",
+        "A batch was built from sequences of different lengths[ ({length} vs {other})] "
+        "without padding, so they cannot form one tensor.",
+        "tokenizer(texts, padding=True, truncation=True, return_tensors='pt'), or "
+        "DataCollatorWithPadding(tokenizer) / seqfit.Collator(tokenizer) as data_collator"),
+    "missing_pad_token": CodeInfo(
+        "The tokenizer has no pad token",
+        "Rows of different lengths must be padded, but this tokenizer (often GPT-2 or Llama) "
+        "defines no pad token, and the model has no pad_token_id.",
+        "tokenizer.pad_token = tokenizer.eos_token; model.config.pad_token_id = "
+        "tokenizer.pad_token_id"),
+    "mask_or_shape_mismatch": CodeInfo(
+        "Inputs whose shapes disagree",
+        "Two inputs of the forward pass have different shapes[ ({length} vs {other})]: an "
+        "attention_mask or labels built separately from the ids, or a keyword passed twice.",
+        "build ids, mask and labels in one tokenizer call and pass them once: "
+        "model(**tokenizer(texts, padding=True, return_tensors='pt'), labels=labels)",
+        "print({k: v.shape for k, v in batch.items()})"),
+    "label_alignment": CodeInfo(
+        "Token labels not aligned with the word pieces",
+        "Token-classification labels have one entry per word[ ({other})] but the model "
+        "predicts one per word piece[ ({length})]; they must be aligned and padded with -100.",
+        "align with encoding.word_ids(): the first piece of each word gets its label, the rest "
+        "and special tokens -100; seqfit.Collator(tokenizer) does this when features carry "
+        "word_ids",
+        "compare len(labels[i]) with len(input_ids[i]) for a few rows"),
+    "generation_length": CodeInfo(
+        "Generation length at odds with the input or the model",
+        "generate() was asked for a total length[ ({limit})] that the prompt[ ({length} "
+        "tokens)] already fills, or that runs past the model's position table.",
+        "generate(**inputs, max_new_tokens=N) with N + prompt length <= the model's limit "
+        "(seqfit inspect MODEL), instead of max_length"),
+    "padding_side": CodeInfo(
+        "Padding on the wrong side for this model",
+        "A decoder-only model was padded on the right for generation (or Flash Attention was "
+        "given right padding): new tokens follow the padding, and outputs go wrong.",
+        "tokenizer.padding_side = 'left' before tokenizing prompts for generate(); pass the "
+        "attention_mask"),
+    "pair_truncation": CodeInfo(
+        "Pair truncation cannot cut enough from the chosen text",
+        "truncation='only_second' (or 'only_first') must remove[ {length}] tokens, but that "
+        "text is [only {other} tokens ]too short: the other text alone is too long.",
+        "truncation='longest_first', or shorten the question, or raise max_length; "
+        "seqfit.fit(questions, text_pairs=contexts, strategy='window') slides over the context"),
+    "stride_overflow": CodeInfo(
+        "stride too large for max_length",
+        "return_overflowing_tokens with a stride that leaves no room: the stride (tokens "
+        "shared between windows) must be smaller than max_length minus the special tokens and "
+        "the first text.",
+        "stride=max_length // 4, or seqfit.fit(..., strategy='window', overlap=N): overlap is "
+        "the shared count, checked against the room"),
+    "model_max_length_sentinel": CodeInfo(
+        "tokenizer.model_max_length is the 1e30 'unknown' sentinel",
+        "This tokenizer has no known limit, so model_max_length is int(1e30) "
+        "(1000000000000000019884624838656); code that pads or allocates to it overflows.",
+        "pass max_length explicitly: tokenizer(..., padding='max_length', truncation=True, "
+        "max_length={limit}); seqfit inspect MODEL shows the real limit"),
+    "export_fixed_length": CodeInfo(
+        "Exported model with a fixed sequence length",
+        "The model was exported (ONNX, TorchScript trace, TensorRT) with a fixed sequence "
+        "length[ ({limit})]; an input[ of {length} tokens] does not match it.",
+        "pad every input to the exported length: tokenizer(..., padding='max_length', "
+        "truncation=True, max_length={limit}), or export with a dynamic sequence axis"),
+    "length_multiple_constraint": CodeInfo(
+        "Length not allowed by this architecture",
+        "This architecture constrains the length itself (Reformer's axial positions in "
+        "training, Longformer/LED attention windows, Funnel's pooling, CANINE's downsampling)"
+        "[: {length} tokens is not a length it accepts].",
+        "pad to an accepted length: tokenizer(..., padding='max_length', max_length=N) with N "
+        "from seqfit inspect MODEL (length multiple, min tokens)"),
+    "map_column_length_mismatch": CodeInfo(
+        "datasets.map returned more rows than it was given",
+        "A batched map with return_overflowing_tokens=True turned[ {other}] rows into[ "
+        "{length}] windows, but the old columns still have one value per input row[ (column "
+        "{column})].",
+        "dataset.map(fn, batched=True, remove_columns=dataset.column_names), and carry "
+        "per-window fields with overflow_to_sample_mapping"),
+    "cuda_device_side_assert": CodeInfo(
+        "CUDA device-side assert (an index out of range on the GPU)",
+        "A GPU kernel indexed past a table: on CUDA, 'index out of range' shows up as a "
+        "device-side assert. Almost always a position beyond max_position_embeddings or a token "
+        "id beyond the vocabulary.",
+        "run seqfit.check(batch, model) before the forward pass (or the same batch on CPU) to "
+        "get the exact cause; restart the process: the CUDA context is unusable after the assert",
+        "seqfit.check(batch, model), or CUDA_LAUNCH_BLOCKING=1 and run the batch on CPU"),
+    "unknown": CodeInfo(
+        "Not a length, padding or vocabulary error seqfit recognises",
+        "Nothing in this text matches the length, padding, mask or vocabulary errors seqfit "
+        "knows.",
+        "read the last line of the traceback; if the model is involved, seqfit.check(batch, "
+        "model) validates the batch"),
+}
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A message shape. ``votes`` maps a match (with the whole text and the frames) to votes."""
+
+    name: str
+    pattern: re.Pattern[str]
+    votes: Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]
+
+
+def _ints(match: re.Match[str], **groups: int) -> dict[str, Any]:
+    return {name: int(match.group(index)) for name, index in groups.items()}
+
+
+def simple(code: str, weight: float = 3.0, **groups: int
+           ) -> Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]:
+    def votes(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+        return [Vote(code, weight, _ints(match, **groups))]
+
+    return votes
+
+
+POSITION_FRAME = re.compile(r"position_embeddings|embed_positions|\bwpe\b|position_ids|"
+                            r"create_position_ids|PositionalEmbedding|position_embedding_type|"
+                            r"token_type_ids\[|buffered_token_type_ids", re.I)
+VOCAB_FRAME = re.compile(r"word_embeddings|\bwte\b|embed_tokens|self\.shared|inputs_embeds = "
+                         r"self\.embed|get_input_embeddings|\.embedding\(input_ids", re.I)
+TYPE_FRAME = re.compile(r"token_type_embeddings", re.I)
+TOKEN_CLASSIFICATION = re.compile(r"ForTokenClassification|token_classification|"
+                                  r"DataCollatorForTokenClassification|ner|pos_tag", re.I)
+GENERATE = re.compile(r"\bgenerate\b|generation/utils|max_new_tokens", re.I)
+COMMON_LIMITS = {64, 66, 77, 128, 256, 384, 512, 514, 1024, 1026, 2048, 4096, 4098, 8192, 16384}
+
+
+LIBRARY_FRAME = re.compile(r"[/\\]torch[/\\]|[/\\]transformers[/\\]utils[/\\]|"
+                           r"[/\\]accelerate[/\\]|<frozen |[/\\]functools\.py")
+
+
+def innermost(frames: tuple[str, ...], count: int = 4) -> str:
+    """The last ``count`` frames of model code (torch internals and wrappers skipped): where
+    the failing call was made."""
+    own = [f for f in frames if not LIBRARY_FRAME.search(f.split(": ", 1)[0])]
+    return "\n".join((own or list(frames))[-count:])
+
+
+def index_out_of_range(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """torch's 'index out of range in self' comes from whichever embedding overflowed."""
+    inner = innermost(frames) + "\n" + text[max(0, match.start() - 600):match.start()]
+    if TYPE_FRAME.search(inner):
+        return [Vote("token_type_out_of_range", 4.0)]
+    if POSITION_FRAME.search(inner) and not VOCAB_FRAME.search(innermost(frames, 2)):
+        return [Vote("over_max_positions", 4.0)]
+    if VOCAB_FRAME.search(inner):
+        return [Vote("token_id_out_of_vocab", 4.0)]
+    long_input = re.search(r"sequence length is longer than the specified maximum", text)
+    if long_input:
+        return [Vote("over_max_positions", 3.0), Vote("token_id_out_of_vocab", 1.0)]
+    # No frame says which table: length is the most common cause, ids the next.
+    return [Vote("over_max_positions", 2.0), Vote("token_id_out_of_vocab", 1.5),
+            Vote("token_type_out_of_range", 0.5)]
+
+
+def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """'The size of tensor a (X) must match the size of tensor b (Y)': a position table of Y
+    rows met X tokens, or two inputs (ids and mask, logits and labels) disagree."""
+    a, b = int(match.group(1)), int(match.group(2))
+    evidence = {"length": a, "limit": b} if a > b else {"length": a, "other": b}
+    inner = innermost(frames, 3)
+    if re.search(r"mask|attention", inner, re.I) and not POSITION_FRAME.search(inner):
+        return [Vote("mask_or_shape_mismatch", 3.5, {"length": a, "other": b}),
+                Vote("over_max_positions", 1.0, evidence)]
+    if POSITION_FRAME.search(inner) or re.search(r"embeddings", inner):
+        return [Vote("over_max_positions", 4.0, evidence)]
+    if a > b and b in COMMON_LIMITS:
+        return [Vote("over_max_positions", 3.0, evidence),
+                Vote("mask_or_shape_mismatch", 1.0, {"length": a, "other": b})]
+    return [Vote("mask_or_shape_mismatch", 2.5, {"length": a, "other": b}),
+            Vote("over_max_positions", 1.5, evidence)]
+
+
+def out_of_bounds(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """'index X is out of bounds for dimension D with size N': a position buffer of N entries
+    (RoBERTa positions start at pad+1, GPT-J's sin/cos table) indexed at X."""
+    index, size = int(match.group(1)), int(match.group(3))
+    inner = innermost(frames)
+    if VOCAB_FRAME.search(inner) and not POSITION_FRAME.search(inner):
+        return [Vote("token_id_out_of_vocab", 3.0, {"index": index, "vocab_rows": size})]
+    return [Vote("over_max_positions", 3.0, {"index": index, "table": size}),
+            Vote("token_id_out_of_vocab", 0.5, {"index": index, "vocab_rows": size})]
+
+
+def tf_gather(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """TensorFlow: 'indices[0,512] = 512 is not in [0, 512)'."""
+    index, size = int(match.group(1)), int(match.group(2))
+    if size in COMMON_LIMITS and index < 100_000:
+        return [Vote("over_max_positions", 3.0, {"length": index + 1, "limit": size}),
+                Vote("token_id_out_of_vocab", 1.0, {"index": index, "vocab_rows": size})]
+    return [Vote("token_id_out_of_vocab", 3.0, {"index": index, "vocab_rows": size}),
+            Vote("over_max_positions", 0.5, {"limit": size})]
+
+
+def torch_table(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """Older torch: 'index 512 out of table with 511 rows' -- 511 is the LAST valid index."""
+    index, last = int(match.group(1)), int(match.group(2))
+    rows = last + 1
+    if rows in COMMON_LIMITS or POSITION_FRAME.search(innermost(frames)):
+        return [Vote("over_max_positions", 3.0, {"index": index, "limit": rows}),
+                Vote("token_id_out_of_vocab", 1.0, {"index": index, "vocab_rows": rows})]
+    return [Vote("token_id_out_of_vocab", 3.0, {"index": index, "vocab_rows": rows}),
+            Vote("over_max_positions", 1.0, {"index": index, "limit": rows})]
+
+
+def batch_size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """'Expected input batch_size (A) to match target batch_size (B)' from a loss."""
+    a, b = int(match.group(1)), int(match.group(2))
+    evidence = {"length": a, "other": b}
+    if TOKEN_CLASSIFICATION.search(text):
+        return [Vote("label_alignment", 4.0, evidence), Vote("mask_or_shape_mismatch", 1.0)]
+    return [Vote("mask_or_shape_mismatch", 3.0, evidence), Vote("label_alignment", 1.5,
+                                                                 evidence)]
+
+
+def device_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    return [Vote("cuda_device_side_assert", 4.0)]
+
+
+def huge_int(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    return [Vote("model_max_length_sentinel", 3.5, {"model_max_length": 10**30})]
+
+
+def flag(code: str, weight: float = 3.0
+         ) -> Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]:
+    return simple(code, weight)
+
+
+def _sig(name: str, pattern: str,
+         votes: Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]) -> Signature:
+    return Signature(name, re.compile(pattern, re.I | re.M), votes)
+
+
+SIGNATURES: tuple[Signature, ...] = (
+    # --- lengths -----------------------------------------------------------------------------
+    _sig("index out of range", r"index out of range in self", index_out_of_range),
+    _sig("size of tensor", r"size of tensor a \((\d+)\) must match the size of tensor b "
+         r"\((\d+)\)", size_mismatch),
+    _sig("expanded size", r"expanded size of the tensor \((\d+)\) must match the existing size "
+         r"\((\d+)\)", simple("over_max_positions", 4.0, length=1, limit=2)),
+    _sig("out of bounds", r"index (\d+) is out of bounds for dimension (\d+) with size (\d+)",
+         out_of_bounds),
+    _sig("torch table", r"index (\d+) out of table with (\d+) rows", torch_table),
+    _sig("tf gather", r"indices\[[\d, ]+\] = (\d+) is not in \[0, (\d+)\)", tf_gather),
+    _sig("tokenizer warning", r"Token indices sequence length is longer than the specified "
+         r"maximum sequence length for this model \((\d+) > (\d+)\)",
+         simple("over_max_positions", 2.5, length=1, limit=2)),
+    _sig("reformer length", r"Sequence Length: (\d+) has to be less or equal than "
+         r"config\.max_position_embeddings (\d+)",
+         simple("over_max_positions", 4.0, length=1, limit=2)),
+    _sig("position ids length", r"(?:position_ids|sequence length|seq_len)\D{0,40}(\d+)\D{1,40}"
+         r"(?:max_position_embeddings|maximum)\D{0,20}(\d+)",
+         simple("over_max_positions", 2.0, length=1, limit=2)),
+    # --- ids and token types -----------------------------------------------------------------
+    _sig("unexpected token types", r"unexpected keyword argument '?token_type_ids'?",
+         flag("unexpected_token_type_ids", 5.0)),
+    # --- batches ---------------------------------------------------------------------------
+    _sig("unable to create tensor", r"Unable to create tensor, you should probably activate "
+         r"truncation and/or padding", flag("ragged_batch_no_padding", 4.0)),
+    _sig("ragged sequence", r"expected sequence of length (\d+) at dim (\d+) \(got (\d+)\)",
+         simple("ragged_batch_no_padding", 4.0, length=1, other=3)),
+    _sig("stack sizes", r"stack expects each tensor to be equal size, but got \[(\d+)\] at "
+         r"entry \d+ and \[(\d+)\]", simple("ragged_batch_no_padding", 4.0, length=1, other=2)),
+    _sig("stack sizes 2", r"stack expects each tensor to be equal size",
+         flag("ragged_batch_no_padding", 3.0)),
+    _sig("pad token", r"Asking to pad but the tokenizer does not have a padding token|"
+         r"Cannot handle batch sizes > 1 if no padding token is defined|"
+         r"tokenizer does not have a padding token|pad_token_id.{0,30}is None|"
+         r"no padding token", flag("missing_pad_token", 4.0)),
+    _sig("mask twice", r"got multiple values for (?:keyword )?argument '?(attention_mask|"
+         r"input_ids|token_type_ids|labels)'?", flag("mask_or_shape_mismatch", 4.0)),
+    _sig("loss batch", r"Expected input batch_size \((\d+)\) to match target batch_size "
+         r"\((\d+)\)", batch_size_mismatch),
+    _sig("labels longer", r"labels?.{0,40}(?:longer|length).{0,40}(?:input_ids|word pieces)",
+         flag("label_alignment", 2.0)),
+    # --- generation --------------------------------------------------------------------------
+    _sig("generate max_length", r"Input length of input_ids is (\d+), but `?max_length`? is "
+         r"set to (\d+)", simple("generation_length", 4.0, length=1, limit=2)),
+    _sig("max_new_tokens", r"max_new_tokens|maximum length.{0,40}generat|"
+         r"exceeds? the model's maximum.{0,40}length", flag("generation_length", 2.0)),
+    _sig("right padding", r"right-padding was detected|padding_side='left'|"
+         r"padding_side='right' this may lead to unexpected behaviour|"
+         r"padding_side.{0,20}left.{0,40}(?:generation|Flash)", flag("padding_side", 4.0)),
+    # --- tokenizer truncation ----------------------------------------------------------------
+    _sig("only_second", r"We need to remove (\d+) to truncate the input but the (?:first|"
+         r"second) sequence has a length (\d+)",
+         simple("pair_truncation", 4.0, length=1, other=2)),
+    _sig("second not long enough", r"(?:Second|First) sequence not long enough to be truncated|"
+         r"TruncationStrategy\.ONLY_(?:SECOND|FIRST)|only_second|only_first",
+         flag("pair_truncation", 2.5)),
+    _sig("stride", r"stride < max_len|stride.{0,60}(?:max_len|too (?:big|large|high)|"
+         r"greater)|(?:max_len|max_length).{0,60}stride", flag("stride_overflow", 4.0)),
+    _sig("sentinel", r"1000000000000000019884624838656|int too big to convert|int too large to "
+         r"convert to C|Python int too large|cannot fit 'int' into an index-sized integer",
+         huge_int),
+    # --- exported / compiled models ----------------------------------------------------------
+    _sig("onnx dims", r"Got invalid dimensions for input: \w+ for the following indices\s+"
+         r"index: \d+ Got: (\d+) Expected: (\d+)",
+         simple("export_fixed_length", 5.0, length=1, limit=2)),
+    _sig("onnx generic", r"ONNXRuntimeError|onnxruntime|TensorRT|torch\.jit|ScriptModule|"
+         r"optimization profile", flag("export_fixed_length", 1.0)),
+    # --- architecture length rules ----------------------------------------------------------
+    _sig("reformer training", r"has to be equal to config\.max_position_embeddings|"
+         r"axial_pos_shape factors|multiple of.{0,40}chunk|length.{0,40}multiple of",
+         flag("length_multiple_constraint", 4.0)),
+    _sig("attention window", r"attention_window.{0,60}(?:even|positive|multiple)|"
+         r"has to be an even value|`attention_window` for layer", flag(
+             "length_multiple_constraint", 4.0)),
+    # --- datasets ----------------------------------------------------------------------------
+    _sig("arrow column", r"Column (\d+) named (\w+) expected length (\d+) but got length (\d+)",
+         lambda m, t, f: [Vote("map_column_length_mismatch", 5.0, {
+             "column": m.group(2), "other": int(m.group(3)), "length": int(m.group(4))})]),
+    # --- CUDA --------------------------------------------------------------------------------
+    _sig("device assert", r"device-side assert triggered|srcIndex < srcSelectDimSize|"
+         r"indexSelect(?:Large|Small)Index|CUDA_LAUNCH_BLOCKING|"
+         r"cudaErrorAssert|IndexKernel\.cu", device_assert),
+)
+
+
+@dataclass(frozen=True)
+class FrameHint:
+    code: str
+    pattern: re.Pattern[str]
+    weight: float
+
+
+FRAME_HINTS: tuple[FrameHint, ...] = (
+    FrameHint("over_max_positions", POSITION_FRAME, 1.0),
+    FrameHint("token_id_out_of_vocab", VOCAB_FRAME, 0.5),
+    FrameHint("token_type_out_of_range", TYPE_FRAME, 1.0),
+    FrameHint("label_alignment", TOKEN_CLASSIFICATION, 1.0),
+    FrameHint("generation_length", GENERATE, 0.5),
+)
