@@ -19,6 +19,7 @@ install: $(STAMP)
 
 demo: install
 	$(VENV)/bin/seqfit inspect
+	$(VENV)/bin/seqfit explain --error "RuntimeError: The size of tensor a (802) must match the size of tensor b (512) at non-singleton dimension 1"
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench scripts
