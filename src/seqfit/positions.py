@@ -1,8 +1,9 @@
 """How each architecture turns token positions into numbers, and so how long an input may be.
 
-This module reads config attributes only (duck-typed ``getattr``), so it works on any
-``PretrainedConfig`` without importing transformers or torch, and on configs of architectures it
-has never seen (a best effort, with a warning).
+This module reads config attributes (duck-typed ``getattr``), so it works on any
+``PretrainedConfig``, and on configs of architectures it
+has no rule for: then it reads the installed modelling code as text (a best effort, with a
+warning).
 
 The rules come from reading the modelling code of transformers 5.x (and 4.45+, where it differs it
 is said):
@@ -21,7 +22,9 @@ is said):
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 
 PositionKind = Literal[
@@ -33,7 +36,7 @@ Side = Literal["encoder", "decoder"]
 PAD_OFFSET_FAMILY = frozenset({
     "roberta", "xlm-roberta", "xlm-roberta-xl", "camembert", "longformer", "ibert",
     "data2vec-text", "xmod", "roberta-prelayernorm", "luke", "markuplm", "lilt", "mpnet",
-    "bridgetower", "clap", "altclip", "layoutlmv3", "prophetnet", "xlm-prophetnet",
+    "bridgetower", "clap", "altclip", "layoutlmv3",
 })
 # Learned table of max_position_embeddings + 2 rows, positions shifted by 2 (the fairseq recipe).
 OFFSET_TWO_TABLE = frozenset({
@@ -53,7 +56,7 @@ RELATIVE = frozenset({
     "t5", "mt5", "umt5", "longt5", "switch_transformers", "xlnet", "funnel", "transfo-xl",
     "pop2piano", "udop", "nezha",
 })
-ALIBI = frozenset({"bloom", "mpt", "baichuan"})
+ALIBI = frozenset({"bloom", "baichuan"})
 # Architectures that take only hashed characters: CANINE.
 HASHED_CHARACTERS = frozenset({"canine"})
 
@@ -188,16 +191,23 @@ def side_limits(config: Any, side: Side = "encoder") -> SideLimits:
 
 
 def _dispatch(b: _Builder) -> SideLimits:
-    config, mt = b.config, b.model_type
+    config, mt = b.config, family(b.model_type)
     if mt == "led":
         name = "max_encoder_position_embeddings" if b.side == "encoder" \
             else "max_decoder_position_embeddings"
         return b.hard_table("absolute", names=(name,))
     if mt == "reformer":
         return _reformer(b)
+    if mt in ("prophetnet", "xlm-prophetnet"):
+        return _prophetnet(b)
+    if mt == "mpt":
+        return b.hard_table("alibi", names=("max_seq_len", *TABLE_FIELDS),
+                            what="precomputed ALiBi bias")
     if mt in HASHED_CHARACTERS:
         return b.hard_table("hashed-characters", what="character position embeddings")
-    if mt in PAD_OFFSET_FAMILY or (mt == "esm" and not _is_rotary(config)):
+    if mt == "esm" and getattr(config, "position_embedding_type", "absolute") == "rotary":
+        return b.unbounded("rotary", "ESM-2 uses rotary position embeddings")
+    if mt in PAD_OFFSET_FAMILY or mt == "esm":
         pad = _int_attr(config, "pad_token_id")
         if pad is None:
             pad = 1
@@ -239,25 +249,82 @@ def _dispatch(b: _Builder) -> SideLimits:
         getattr(config, "sinusoidal_pos_embds", False) or getattr(config, "sinusoidal_embeddings",
                                                                    False)):
         return b.hard_table("sinusoidal", what="sinusoidal position")
+    if mt in NO_POSITIONS:
+        return b.unbounded("none", f"{mt} is recurrent (state-space) and uses no positions")
     if _is_rotary(config):
         return b.unbounded("rotary", "Rotary position embeddings are computed for any position")
     pet = getattr(config, "position_embedding_type", None)
     if isinstance(pet, str) and pet not in ("absolute", "rotary"):
         b.notes.append(f"config.position_embedding_type is {pet!r}; the absolute table still "
                        "bounds the length.")
-    if b.table() is not None:
-        limits = b.hard_table("absolute")
-        if not _known(mt):
-            b.warnings.append(
-                f"seqfit has no rule for model type {mt!r}; assuming a learned position table "
-                "indexed from 0. Check the first forward pass at the limit."
-            )
-        return limits
+    if mt in PLAIN_ABSOLUTE:
+        return b.hard_table("absolute")
+    return _from_source(b)
+
+
+def _modeling_source(model_type: str) -> str | None:
+    """The text of the installed transformers modelling code for ``model_type`` (not imported:
+    read as text), or None."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("transformers")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    try:
+        from transformers.models.auto.configuration_auto import model_type_to_module_name
+
+        module = model_type_to_module_name(model_type)
+    except (ImportError, KeyError, AttributeError):
+        module = model_type.replace("-", "_")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "models" / module
+    files = sorted(folder.glob("modeling_*.py")) if folder.is_dir() else []
+    if not files:
+        return None
+    return "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in files)
+
+
+def _from_source(b: _Builder) -> SideLimits:
+    """No rule for this architecture: read how its modelling code computes positions."""
+    mt = b.model_type
+    source = _modeling_source(mt) or ""
+    best_effort = (f"seqfit has no rule for model type {mt!r}; this is a best effort from its "
+                   "config and modelling code. Check one forward pass at the limit.")
+    found = b.table()
+    if "create_position_ids_from_input_ids" in source and found:
+        b.warnings.append(best_effort)
+        pad = _int_attr(b.config, "pad_token_id")
+        pad = 1 if pad is None else pad
+        return b.hard_table("absolute", offset=pad + 1, offset_reason=(
+            f"its modelling code counts positions from padding_idx + 1 = {pad + 1} (the RoBERTa "
+            "recipe)"))
+    if re.search(r"self\.offset = 2", source) and found:
+        b.warnings.append(best_effort)
+        return b.hard_table("absolute", extra_rows=2, offset=2,
+                            offset_reason="its modelling code shifts positions by 2")
+    if "alibi" in source.lower() and "position_embeddings" not in source:
+        b.warnings.append(best_effort)
+        return b.unbounded("alibi", "Its modelling code uses ALiBi distance biases")
+    if re.search(r"apply_rotary_pos_emb|RotaryEmbedding", source) and \
+            "nn.Embedding(config.max_position_embeddings" not in source:
+        b.warnings.append(best_effort)
+        return b.unbounded("rotary", "Its modelling code uses rotary position embeddings")
+    if found is not None:
+        b.warnings.append(best_effort if source else (
+            f"seqfit has no rule for model type {mt!r}; assuming a learned position table "
+            "indexed from 0. Check one forward pass at the limit."))
+        return b.hard_table("absolute")
+    if re.search(r"relative_attention_bias|relative_position", source):
+        b.warnings.append(best_effort)
+        return b.unbounded("relative", "Its modelling code uses relative positions")
     b.warnings.append(
         f"seqfit has no rule for model type {mt!r} and its config names no position table; "
-        "treating it as having no hard length limit."
-    )
+        "treating it as having no hard length limit.")
     return b.done("none", None, 0, None, None)
+
+
+def family(model_type: str) -> str:
+    """The architecture family of a (sub-)config: ``clap_text_model`` is ``clap``."""
+    return re.sub(r"(_text_model|_text)$", "", model_type)
 
 
 # Architectures whose plain absolute table (indexed from 0) is known to be the whole story.
@@ -266,12 +333,37 @@ PLAIN_ABSOLUTE = frozenset({
     "convbert", "mobilebert", "squeezebert", "rembert", "megatron-bert", "layoutlm", "splinter",
     "ernie", "fnet", "xlm", "flaubert", "blenderbot", "blenderbot-small", "bigbird_pegasus",
     "whisper", "imagegpt", "qdqbert", "roc_bert", "bert-generation", "visual_bert", "lxmert",
-    "tapas", "layoutlmv2", "gpt_neox_japanese", "bros",
+    "tapas", "layoutlmv2", "gpt_neox_japanese", "bros", "openai-gpt", "dpr", "clip", "clipseg",
+    "owlv2", "owlvit", "x_clip", "chinese_clip", "align", "blip", "blip_2_qformer", "git",
+    "layoutxlm", "flava", "aimv2", "groupvit", "kosmos-2", "tvp", "vilt",
 })
+# Recurrent and state-space models: no positions at all.
+NO_POSITIONS = frozenset({"mamba", "mamba2", "falcon_mamba", "rwkv", "xlstm", "jamba", "zamba",
+                          "zamba2", "nemotron_h", "bamba", "granitemoehybrid", "lfm2"})
 
 
-def _known(model_type: str) -> bool:
-    return model_type in PLAIN_ABSOLUTE
+def _prophetnet(b: _Builder) -> SideLimits:
+    """ProphetNet counts positions from pad_token_id + 1 and CLAMPS them to the table: the
+    encoder never fails, it silently reuses the last position. The decoder's predicting streams
+    look one position further, so they fail one token earlier."""
+    found = b.table()
+    if found is None:
+        return b.hard_table("absolute")
+    name, size = found
+    pad = _int_attr(b.config, "pad_token_id") or 0
+    usable = size - pad - 1
+    if b.side == "encoder":
+        b.notes.append(f"config.{name} is {size} and positions start at pad_token_id + 1 = "
+                       f"{pad + 1}, so {usable} positions are distinct.")
+        b.warnings.append(
+            f"prophetnet clamps positions to its table: inputs longer than {usable} tokens run "
+            "without error but every token past it gets the same position. Treat "
+            f"{usable} as the limit.")
+        return b.done("absolute", size, pad + 1, None, usable)
+    b.notes.append(f"config.{name} is {size}; decoder positions start at pad_token_id + 1 = "
+                   f"{pad + 1} and the predicting stream reads one further, so {usable - 1} "
+                   "decoder tokens fit.")
+    return b.done("absolute", size, pad + 2, usable - 1, usable - 1)
 
 
 def _reformer(b: _Builder) -> SideLimits:
@@ -289,14 +381,23 @@ def _reformer(b: _Builder) -> SideLimits:
 def _multiple_and_minimum(b: _Builder) -> tuple[int, int]:
     config, mt = b.config, b.model_type
     multiple, minimum = 1, 1
-    if mt == "longformer" or (mt == "led" and b.side == "encoder"):
+    if mt == "longformer":
+        window = getattr(config, "attention_window", None)
+        window = max(window) if isinstance(window, (list, tuple)) else window
+        if isinstance(window, int) and window > 0:
+            b.notes.append(
+                f"Longformer pads inputs to a multiple of attention_window = {window} with the "
+                "pad id, whose position is the pad row, so the usable length does not round "
+                "down.")
+        return 1, 1
+    if mt == "led" and b.side == "encoder":
         window = getattr(config, "attention_window", None)
         if isinstance(window, (list, tuple)):
             window = max(window)
         if isinstance(window, int) and window > 0:
             multiple = window
             b.notes.append(
-                f"Longformer attention pads every input to a multiple of attention_window = "
+                f"LED attention pads every encoder input to a multiple of attention_window = "
                 f"{window}."
             )
     elif mt == "big_bird" and getattr(config, "attention_type", "") == "block_sparse":
@@ -324,6 +425,14 @@ def _multiple_and_minimum(b: _Builder) -> tuple[int, int]:
                            f"least {rate} characters (special ones included).")
     elif mt == "funnel":
         minimum = _funnel_minimum(b)
+    elif mt == "nystromformer":
+        landmarks = _int_attr(config, "num_landmarks")
+        segment = _int_attr(config, "segment_means_seq_len")
+        if landmarks and segment and landmarks != segment:
+            minimum = segment
+            b.notes.append(
+                f"Nystromformer with num_landmarks={landmarks} != segment_means_seq_len="
+                f"{segment} only runs at exactly {segment} tokens: pad every input to it.")
     return multiple, minimum
 
 

@@ -1,0 +1,140 @@
+"""Probe every zoo architecture and write ``tests/zoo_ground_truth.md``.
+
+Usage: ``python scripts/probe_zoo.py [NAME ...] [--scan] [--out PATH]``.
+The lengths are found by running the forward pass (see ``tests/probe.py``), never by reading config.
+``--scan`` also runs every length 1..upper to show whether failing lengths form one tail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import probe  # noqa: E402
+import zoo  # noqa: E402
+
+FIELDS = ("max_position_embeddings", "n_positions", "max_encoder_position_embeddings",
+          "max_decoder_position_embeddings", "position_biased_input", "relative_attention",
+          "position_buckets", "attention_window", "block_size", "attention_type",
+          "axial_pos_shape", "local_attn_chunk_length", "lsh_attn_chunk_length", "window_size",
+          "sliding_window", "local_attention", "downsampling_rate", "block_sizes",
+          "relative_attention_num_buckets", "position_embedding_type", "max_seq_len",
+          "segment_means_seq_len", "num_landmarks", "encoder_attention_type", "local_radius",
+          "global_block_size", "alibi", "ngram", "pad_token_id")
+UPPER = 256
+
+
+def model_for(config):
+    import transformers
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return transformers.AutoModel.from_config(config).eval()
+
+
+def fields(config) -> str:
+    out = []
+    for f in FIELDS:
+        v = getattr(config, f, None)
+        windowed = config.model_type in ("longformer", "led")
+        if v is None or (f == "attention_window" and not windowed) \
+                or (f == "position_embedding_type" and v == "absolute"):
+            continue
+        if isinstance(v, (list, tuple)):
+            v = "x".join(map(str, v)) if f == "axial_pos_shape" else list(v)
+        out.append(f"{f}={v}")
+    return ", ".join(out)
+
+
+def row(name: str, scan: bool) -> dict:
+    config, tok = zoo.build(name)
+    model = model_for(config)
+    t = time.time()
+    mn = probe.probe_min_tokens(model, config, tokenizer=tok)
+    mx = probe.probe_max_tokens(model, config, upper=UPPER, tokenizer=tok, min_tokens=mn)
+    err = probe.run_forward(model, config, (mx or UPPER) + 1, tokenizer=tok).error if mx else None
+    r = dict(name=name, model_type=config.model_type, fields=fields(config), min=mn, max=mx,
+             error=(err or "")[:100].replace("|", "/").replace("\n", " "),
+             tok_max=tok.model_max_length, tok=type(tok).__name__,
+             special=f"{tok.num_special_tokens_to_add(False)}/{tok.num_special_tokens_to_add(True)}",
+             pad_side=tok.padding_side, dmax="", derr="", fails="")
+    if getattr(config, "is_encoder_decoder", False):
+        dmx = probe.probe_decoder_max_tokens(model, config, upper=UPPER, tokenizer=tok)
+        r["dmax"] = "none" if dmx is None else str(dmx)
+        if dmx is not None:
+            r["derr"] = (probe.run_forward(model, config, 8, decoder_n=dmx + 1, tokenizer=tok)
+                         .error or "")[:100].replace("|", "/").replace("\n", " ")
+    if scan:
+        bad = probe.failing_lengths(model, config, range(1, UPPER + 1), tokenizer=tok)
+        r["fails"] = _ranges(bad)
+    r["secs"] = f"{time.time() - t:.1f}"
+    return r
+
+
+def _ranges(ns: list[int]) -> str:
+    if not ns:
+        return "-"
+    parts, start, prev = [], ns[0], ns[0]
+    for n in [*ns[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(f"{start}" if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ",".join(parts)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("names", nargs="*")
+    ap.add_argument("--scan", action="store_true")
+    ap.add_argument("--out", default=str(ROOT / "tests" / "zoo_ground_truth.md"))
+    args = ap.parse_args()
+    import torch
+    import transformers
+    torch.set_num_threads(2)
+    transformers.logging.set_verbosity_error()
+    names = args.names or list(zoo.ZOO)
+    rows = []
+    for name in names:
+        try:
+            r = row(name, args.scan)
+        except Exception as exc:
+            r = dict(name=name, model_type="?", fields="", min="", max="BUILD/PROBE FAILED",
+                     error=f"{type(exc).__name__}: {exc}"[:100], tok_max="", tok="", special="",
+                     pad_side="", dmax="", derr="", fails="", secs="")
+        rows.append(r)
+        print(" | ".join(str(r[k]) for k in ("name", "min", "max", "dmax", "fails", "error",
+                                             "derr", "secs")), flush=True)
+    if args.names:
+        return
+    tm = lambda v: "1e30" if isinstance(v, int) and v >= 10**20 else str(v)  # noqa: E731
+    lines = [
+        "# Zoo ground truth",
+        "",
+        "Generated by `scripts/probe_zoo.py` (do not edit by hand): every number below comes from",
+        "running the tiny model's forward pass (tests/probe.py), not from reading its config.",
+        f"Lengths are searched in 1..{UPPER}; `none` means every length up to {UPPER} ran.",
+        f"`fails`: every failing length in 1..{UPPER} (`--scan`); a single tail means monotone.",
+        "",
+        "| name | model_type | tokenizer | specials 1/2 | pad side | tok max | min | enc max | "
+        "dec max | failing lengths | error at max+1 | decoder error at max+1 | config |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        mx = "none" if r["max"] is None else r["max"]
+        lines.append(f"| {r['name']} | {r['model_type']} | {r['tok']} | {r['special']} | "
+                     f"{r['pad_side']} | {tm(r['tok_max'])} | {r['min']} | {mx} | {r['dmax']} | "
+                     f"{r['fails']} | {r['error']} | {r['derr']} | {r['fields']} |")
+    Path(args.out).write_text("\n".join(lines) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Shared, session-scoped fixtures: the tiny-architecture zoo (see tests/zoo.py)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "extended: zoo architectures beyond the REQUIRED list (informative, still "
+        "expected to pass)")
+
+
+@pytest.fixture(scope="session")
+def zoo_build() -> Callable[[str], tuple[Any, Any]]:
+    """``zoo_build(name) -> (config, tokenizer)``, cached for the session; treat as read-only."""
+    import zoo
+
+    return zoo.build
+
+
+@pytest.fixture(scope="session")
+def zoo_model(zoo_build: Callable[[str], tuple[Any, Any]]) -> Callable[[str], Any]:
+    """``zoo_model(name)``: ``AutoModel.from_config(config).eval()``, cached per session."""
+    import torch
+    import transformers
+
+    cache: dict[str, Any] = {}
+    torch.manual_seed(0)
+
+    def get(name: str) -> Any:
+        if name not in cache:
+            config, _ = zoo_build(name)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                cache[name] = transformers.AutoModel.from_config(config).eval()
+        return cache[name]
+
+    return get
