@@ -12,10 +12,9 @@ import pytest
 import torch
 
 import seqfit
+import zoo
 from seqfit.errors import SeqfitError, TooLongError
 from seqfit.guard import GuardedError
-
-import zoo
 
 
 @pytest.mark.parametrize("name", zoo.REQUIRED)
