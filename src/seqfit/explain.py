@@ -122,8 +122,12 @@ def relevant_part(text: str) -> tuple[str, tuple[str, ...]]:
         part = lines[first:end]
         # signature lines earlier in the log (warnings with numbers) still count
         part = [line for line in lines[:first] if _signature_line(line)] + part
+    elif any(FRAME.match(line) for line in lines):
+        part = lines[-200:]  # a traceback pasted without its header: keep its frames
     else:
-        part = [line for line in lines if _signature_line(line)] or lines[-20:]
+        keep = {j for i, line in enumerate(lines) if _signature_line(line)
+                for j in range(i, min(i + 3, len(lines)))}  # messages continue on next lines
+        part = [lines[i] for i in sorted(keep)] or lines[-20:]
     frames = tuple(_frames(part))
     return "\n".join(part).strip(), frames
 

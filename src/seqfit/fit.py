@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
-from .errors import InputError, OptionError, SeqfitError
+from .errors import InputError, OptionError, SeqfitError, TooLongError
 from .limits import ModelLimits
 from .plan import (
     PAIR_STRATEGIES,
@@ -235,7 +235,7 @@ def fit(
     layout = layout_of(tokenizer)
     length = _max_length(max_length, limits, tokenizer)
     specials = layout.n_pair if pairs is not None else layout.n_single
-    budget = length - specials
+    budget = _budget(length, specials, pairs is not None, strategy, overlap)
     keep_types = _keep_types(limits, tokenizer)
 
     rows, skipped = _valid_rows(texts, pairs, on_bad)
@@ -245,22 +245,20 @@ def fit(
     windows: list[FittedWindow] = []
     documents: list[DocumentFit] = []
     for k, row in enumerate(rows):
-        try:
-            if pairs is None:
-                plan = plan_single(len(first_ids[k]), budget=budget,
-                                   strategy=cast(SingleStrategy, strategy),
-                                   overlap=_overlap(overlap, budget), head=head)
-            else:
-                room = budget - len(first_ids[k])  # the first text repeats in every window
-                plan = plan_pair(len(first_ids[k]), len(second_ids[k]), budget=budget,
-                                 strategy=cast(PairStrategy, strategy),
-                                 overlap=_overlap(overlap, room))
-        except SeqfitError as exc:
-            raise exc.with_context(f"row {row}", row=row) from None
-        if pairs is None and not first_ids[k] and not layout.n_single:
+        n_first = len(first_ids[k])
+        n_second = len(second_ids[k]) if pairs is not None else 0
+        if n_first + n_second + specials == 0:
             # Nothing at all to feed the model: say so instead of emitting an empty row.
             skipped.append(Skipped(row, "empty text, and the tokenizer adds no special tokens"))
             continue
+        try:
+            plan = _plan_row(n_first, n_second if pairs is not None else None, budget=budget,
+                             strategy=strategy, overlap=overlap, head=head)
+        except SeqfitError as exc:
+            if isinstance(exc, TooLongError):
+                raise _too_long(row, n_first + n_second, specials, length,
+                                pairs is not None) from None
+            raise exc.with_context(f"row {row}", row=row) from None
         documents.append(_document(row, plan, len(windows)))
         for w, window in enumerate(plan.windows):
             windows.append(_build(layout, row, w, window, first_ids[k], first_offsets[k],
@@ -271,6 +269,47 @@ def fit(
     return Fitted(windows, documents, skipped, length, strategy, overlap,
                   pad_token_id=getattr(tokenizer, "pad_token_id", None),
                   padding=limits.padding if limits is not None else None)
+
+
+def _plan_row(n_first: int, n_second: int | None, *, budget: int, strategy: str,
+              overlap: int | None, head: int | None) -> DocPlan:
+    if n_second is None:
+        return plan_single(n_first, budget=budget, strategy=cast(SingleStrategy, strategy),
+                           overlap=_overlap(overlap, budget), head=head)
+    room = budget - n_first  # the first text repeats in every window
+    return plan_pair(n_first, n_second, budget=budget, strategy=cast(PairStrategy, strategy),
+                     overlap=_overlap(overlap, room))
+
+
+def _budget(length: int, specials: int, pair: bool, strategy: str, overlap: int | None) -> int:
+    """Content tokens per window; options that cannot work for any row fail here, once."""
+    budget = length - specials
+    if budget < 1:
+        what = "a pair" if pair else "a text"
+        raise OptionError(
+            f"max_length={length} leaves no room for text: the tokenizer adds {specials} special "
+            f"tokens to {what}.",
+            option="max_length", value=length, fix=f"max_length={specials + 1} or more")
+    if strategy == "window" and not pair and overlap is not None and not 0 <= overlap < budget:
+        raise OptionError(
+            f"overlap={overlap} but each window holds {budget} tokens of text (max_length "
+            f"{length} - {specials} special tokens); the overlap must be 0..{budget - 1}.",
+            option="overlap", value=overlap, fix=f"overlap={budget // 4}")
+    return budget
+
+
+def _too_long(row: int, content: int, specials: int, length: int, pair: bool) -> TooLongError:
+    """strategy='error' refused a row: say it in whole-input tokens, as max_length counts."""
+    total = content + specials
+    fix = ("strategy='window' (the first text in every window, the second sliding), or "
+           "strategy='longest_first' to truncate and count what is dropped" if pair else
+           "strategy='window' to keep every token in windows, or strategy='head' (or 'tail', "
+           "'head+tail') to truncate and count what is dropped")
+    return TooLongError(
+        length=total, limit=length, row=row,
+        message=f"row {row} has {total} tokens ({content} of text + {specials} special) but "
+                f"max_length is {length}.",
+        fix=fix)
 
 
 def _overlap(overlap: int | None, room: int) -> int:
@@ -286,6 +325,12 @@ def _max_length(max_length: int | None, limits: ModelLimits | None, tokenizer: A
         tok_max = getattr(tokenizer, "model_max_length", None)
         if isinstance(tok_max, int) and 0 < tok_max < 10**20:
             max_length = tok_max
+    if max_length is None and limits is not None:
+        raise OptionError(
+            f"no max_length: {limits.model_type} models have no hard length limit and neither "
+            "the config nor the tokenizer says what length the model was trained on.",
+            option="max_length", value=None,
+            fix="max_length=512 (or the length the model card gives)")
     if max_length is None:
         raise OptionError(
             "no max_length: the tokenizer's model_max_length is unset (the 1e30 sentinel) and "
@@ -330,7 +375,10 @@ def _valid_rows(texts: list[Any], pairs: list[Any] | None, on_bad: str
 
 
 def _describe(value: Any) -> str:
-    return "None" if value is None else f"a {type(value).__name__}"
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def _tokenize(tokenizer: Any, texts: list[str]) -> tuple[list[list[int]],

@@ -104,8 +104,8 @@ CODES: dict[str, CodeInfo] = {
         "attention_mask"),
     "pair_truncation": CodeInfo(
         "Pair truncation cannot cut enough from the chosen text",
-        "truncation='only_second' (or 'only_first') must remove[ {length}] tokens, but that "
-        "text is [only {other} tokens ]too short: the other text alone is too long.",
+        "truncation='only_second' (or 'only_first') must remove[ {length}] tokens from one "
+        "text, but that text[ has only {other} tokens]: the other text alone is too long.",
         "truncation='longest_first', or shorten the question, or raise max_length; "
         "seqfit.fit(questions, text_pairs=contexts, strategy='window') slides over the context"),
     "stride_overflow": CodeInfo(
@@ -181,13 +181,19 @@ def simple(code: str, weight: float = 3.0, **groups: int
 
 POSITION_FRAME = re.compile(r"position_embeddings|embed_positions|\bwpe\b|position_ids|"
                             r"create_position_ids|PositionalEmbedding|position_embedding_type|"
-                            r"token_type_ids\[|buffered_token_type_ids", re.I)
+                            r"token_type_ids\[|buffered_token_type_ids|position_bias|"
+                            r"sinusoidal|rotary|\bsincos\b", re.I)
 VOCAB_FRAME = re.compile(r"word_embeddings|\bwte\b|embed_tokens|self\.shared|inputs_embeds = "
                          r"self\.embed|get_input_embeddings|\.embedding\(input_ids", re.I)
 TYPE_FRAME = re.compile(r"token_type_embeddings", re.I)
-TOKEN_CLASSIFICATION = re.compile(r"ForTokenClassification|token_classification|"
-                                  r"DataCollatorForTokenClassification|ner|pos_tag", re.I)
-GENERATE = re.compile(r"\bgenerate\b|generation/utils|max_new_tokens", re.I)
+TOKEN_CLASSIFICATION = re.compile(r"ForTokenClassification|token.classification|"
+                                  r"\bner_tags\b|\bpos_tags\b", re.I)
+GENERATE = re.compile(r"generation[/\\]utils\.py|in generate\b|\.generate\(", re.I)
+# Architectures whose own length rules (minimum, multiple, exact length) fail with shape errors.
+LENGTH_RULE_MODELS = re.compile(r"modeling_(funnel|canine|nystromformer|reformer|longformer|"
+                                r"led|big_bird|bigbird_pegasus)\.py")
+SHAPE_ERROR = re.compile(r"Invalid computed output size|is invalid for input of size|"
+                         r"doesn't match the broadcast shape|must be divisible", re.I)
 COMMON_LIMITS = {64, 66, 77, 128, 256, 384, 512, 514, 1024, 1026, 2048, 4096, 4098, 8192, 16384}
 
 
@@ -202,17 +208,44 @@ def innermost(frames: tuple[str, ...], count: int = 4) -> str:
     return "\n".join((own or list(frames))[-count:])
 
 
+def _table_of(line: str) -> str | None:
+    """Which table a line of model code indexes: 'type', 'position', 'vocab' or None."""
+    if TYPE_FRAME.search(line):
+        return "type"
+    if POSITION_FRAME.search(line):
+        return "position"
+    if VOCAB_FRAME.search(line):
+        return "vocab"
+    return None
+
+
+def _failing_table(frames: tuple[str, ...], text: str, at: int) -> str | None:
+    """The table the innermost model-code frame was indexing, else the nearest code line
+    above the error that names one."""
+    own = innermost(frames, 3).splitlines()
+    for frame in reversed(own):
+        table = _table_of(frame.split(": ", 1)[-1])
+        if table is not None:
+            return table
+    for line in reversed(text[max(0, at - 1500):at].splitlines()):
+        table = _table_of(line)
+        if table is not None:
+            return table
+    return None
+
+
 def index_out_of_range(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     """torch's 'index out of range in self' comes from whichever embedding overflowed."""
-    inner = innermost(frames) + "\n" + text[max(0, match.start() - 600):match.start()]
-    if TYPE_FRAME.search(inner):
+    table = _failing_table(frames, text, match.start())
+    if table == "type":
         return [Vote("token_type_out_of_range", 4.0)]
-    if POSITION_FRAME.search(inner) and not VOCAB_FRAME.search(innermost(frames, 2)):
+    if table == "position":
+        if GENERATE.search("\n".join(frames)) or GENERATE.search(text):
+            return [Vote("generation_length", 4.5), Vote("over_max_positions", 2.0)]
         return [Vote("over_max_positions", 4.0)]
-    if VOCAB_FRAME.search(inner):
+    if table == "vocab":
         return [Vote("token_id_out_of_vocab", 4.0)]
-    long_input = re.search(r"sequence length is longer than the specified maximum", text)
-    if long_input:
+    if re.search(r"sequence length is longer than the specified maximum", text):
         return [Vote("over_max_positions", 3.0), Vote("token_id_out_of_vocab", 1.0)]
     # No frame says which table: length is the most common cause, ids the next.
     return [Vote("over_max_positions", 2.0), Vote("token_id_out_of_vocab", 1.5),
@@ -220,20 +253,26 @@ def index_out_of_range(match: re.Match[str], text: str, frames: tuple[str, ...])
 
 
 def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
-    """'The size of tensor a (X) must match the size of tensor b (Y)': a position table of Y
-    rows met X tokens, or two inputs (ids and mask, logits and labels) disagree."""
+    """'The size of tensor a (X) must match the size of tensor b (Y)' (or torch's 'expanded
+    size'): a position table or bias of Y rows met X tokens, or two inputs (ids and mask, logits
+    and labels) disagree."""
     a, b = int(match.group(1)), int(match.group(2))
     evidence = {"length": a, "limit": b} if a > b else {"length": a, "other": b}
+    shapes = {"length": a, "other": b}
     inner = innermost(frames, 3)
-    if re.search(r"mask|attention", inner, re.I) and not POSITION_FRAME.search(inner):
-        return [Vote("mask_or_shape_mismatch", 3.5, {"length": a, "other": b}),
-                Vote("over_max_positions", 1.0, evidence)]
-    if POSITION_FRAME.search(inner) or re.search(r"embeddings", inner):
+    if re.search(r"\balibi\b", inner.splitlines()[-1] if inner else ""):
+        # ALiBi is built from the attention mask: a mask of another length than the ids
+        return [Vote("mask_or_shape_mismatch", 3.5, shapes)]
+    table = _failing_table(frames, text, match.start())
+    if table == "position":
         return [Vote("over_max_positions", 4.0, evidence)]
+    if re.search(r"mask", inner, re.I):
+        return [Vote("mask_or_shape_mismatch", 3.5, shapes),
+                Vote("over_max_positions", 1.0, evidence)]
     if a > b and b in COMMON_LIMITS:
         return [Vote("over_max_positions", 3.0, evidence),
-                Vote("mask_or_shape_mismatch", 1.0, {"length": a, "other": b})]
-    return [Vote("mask_or_shape_mismatch", 2.5, {"length": a, "other": b}),
+                Vote("mask_or_shape_mismatch", 1.0, shapes)]
+    return [Vote("mask_or_shape_mismatch", 2.5, shapes),
             Vote("over_max_positions", 1.5, evidence)]
 
 
@@ -279,12 +318,38 @@ def batch_size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]
                                                                  evidence)]
 
 
+def ragged(code_weight: float, **groups: int
+           ) -> Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]:
+    """Rows of different lengths: labels longer than ids (token classification), padding to
+    'max_length' with no max_length on a sentinel tokenizer, or plain missing padding."""
+    def votes(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+        evidence = _ints(match, **groups)
+        if re.search(r"padding\s*=\s*['\"]max_length['\"]", text) and not re.search(
+                r"max_length\s*=\s*\d", text):
+            return [Vote("model_max_length_sentinel", code_weight + 1.0),
+                    Vote("ragged_batch_no_padding", 1.0, evidence)]
+        if re.search(r"label", innermost(frames, 2)) or TOKEN_CLASSIFICATION.search(text):
+            return [Vote("label_alignment", code_weight + 0.5, evidence),
+                    Vote("ragged_batch_no_padding", 1.0, evidence)]
+        return [Vote("ragged_batch_no_padding", code_weight, evidence)]
+
+    return votes
+
+
+def length_rule_shapes(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """A shape error inside an architecture with its own length rules (Funnel, CANINE,
+    Nystromformer, Reformer, Longformer, LED, BigBird)."""
+    shaped = SHAPE_ERROR.search(text)
+    return [Vote("length_multiple_constraint", 3.5 if shaped else 1.5,
+                 {"model_type": match.group(1)})]
+
+
 def device_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     return [Vote("cuda_device_side_assert", 4.0)]
 
 
 def huge_int(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
-    return [Vote("model_max_length_sentinel", 3.5, {"model_max_length": 10**30})]
+    return [Vote("model_max_length_sentinel", 3.5, {"model_max_length": int(1e30)})]
 
 
 def flag(code: str, weight: float = 3.0
@@ -303,7 +368,7 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("size of tensor", r"size of tensor a \((\d+)\) must match the size of tensor b "
          r"\((\d+)\)", size_mismatch),
     _sig("expanded size", r"expanded size of the tensor \((\d+)\) must match the existing size "
-         r"\((\d+)\)", simple("over_max_positions", 4.0, length=1, limit=2)),
+         r"\((\d+)\)", size_mismatch),
     _sig("out of bounds", r"index (\d+) is out of bounds for dimension (\d+) with size (\d+)",
          out_of_bounds),
     _sig("torch table", r"index (\d+) out of table with (\d+) rows", torch_table),
@@ -314,17 +379,19 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("reformer length", r"Sequence Length: (\d+) has to be less or equal than "
          r"config\.max_position_embeddings (\d+)",
          simple("over_max_positions", 4.0, length=1, limit=2)),
-    _sig("position ids length", r"(?:position_ids|sequence length|seq_len)\D{0,40}(\d+)\D{1,40}"
-         r"(?:max_position_embeddings|maximum)\D{0,20}(\d+)",
+    _sig("position ids length", r"(?:position_ids|sequence length|seq_len)\D{0,20}(\d+)[^\d\n]{0,"
+         r"20}(?:longer|exceeds?|greater|more|larger|above)[^\d\n]{0,40}(?:max_position_embeddings|"
+         r"maximum|limit)\D{0,20}(\d+)",
          simple("over_max_positions", 2.0, length=1, limit=2)),
     # --- ids and token types -----------------------------------------------------------------
-    _sig("unexpected token types", r"unexpected keyword argument '?token_type_ids'?",
+    _sig("unexpected token types", r"unexpected keyword argument '?token_type_ids'?|"
+         r"model_kwargs`? are not used by the model: \[[^\]]*'token_type_ids'",
          flag("unexpected_token_type_ids", 5.0)),
     # --- batches ---------------------------------------------------------------------------
     _sig("unable to create tensor", r"Unable to create tensor, you should probably activate "
-         r"truncation and/or padding", flag("ragged_batch_no_padding", 4.0)),
+         r"truncation and/or padding", ragged(4.0)),
     _sig("ragged sequence", r"expected sequence of length (\d+) at dim (\d+) \(got (\d+)\)",
-         simple("ragged_batch_no_padding", 4.0, length=1, other=3)),
+         ragged(4.0, length=1, other=3)),
     _sig("stack sizes", r"stack expects each tensor to be equal size, but got \[(\d+)\] at "
          r"entry \d+ and \[(\d+)\]", simple("ragged_batch_no_padding", 4.0, length=1, other=2)),
     _sig("stack sizes 2", r"stack expects each tensor to be equal size",
@@ -352,26 +419,35 @@ SIGNATURES: tuple[Signature, ...] = (
          r"second) sequence has a length (\d+)",
          simple("pair_truncation", 4.0, length=1, other=2)),
     _sig("second not long enough", r"(?:Second|First) sequence not long enough to be truncated|"
+         r"Sequence to truncate too short to respect the provided max_length|"
          r"TruncationStrategy\.ONLY_(?:SECOND|FIRST)|only_second|only_first",
          flag("pair_truncation", 2.5)),
     _sig("stride", r"stride < max_len|stride.{0,60}(?:max_len|too (?:big|large|high)|"
          r"greater)|(?:max_len|max_length).{0,60}stride", flag("stride_overflow", 4.0)),
     _sig("sentinel", r"1000000000000000019884624838656|int too big to convert|int too large to "
-         r"convert to C|Python int too large|cannot fit 'int' into an index-sized integer",
-         huge_int),
+         r"convert to C|Python int too large|cannot fit 'int' into an index-sized integer|"
+         r"Maximum allowed dimension exceeded|array is too big", huge_int),
     # --- exported / compiled models ----------------------------------------------------------
     _sig("onnx dims", r"Got invalid dimensions for input: \w+ for the following indices\s+"
          r"index: \d+ Got: (\d+) Expected: (\d+)",
          simple("export_fixed_length", 5.0, length=1, limit=2)),
+    _sig("export guard", r"Guard failed: \w+\.size\(\)\[(\d+)\] == (\d+)",
+         simple("export_fixed_length", 5.0, limit=2)),
     _sig("onnx generic", r"ONNXRuntimeError|onnxruntime|TensorRT|torch\.jit|ScriptModule|"
          r"optimization profile", flag("export_fixed_length", 1.0)),
     # --- architecture length rules ----------------------------------------------------------
+    _sig("reformer training numbers", r"sequence length (\d+) has to be equal to "
+         r"config\.max_position_embeddings (\d+)",
+         simple("length_multiple_constraint", 4.0, length=1, limit=2)),
     _sig("reformer training", r"has to be equal to config\.max_position_embeddings|"
-         r"axial_pos_shape factors|multiple of.{0,40}chunk|length.{0,40}multiple of",
+         r"axial_pos_shape factors|has to be a multiple of",
          flag("length_multiple_constraint", 4.0)),
     _sig("attention window", r"attention_window.{0,60}(?:even|positive|multiple)|"
          r"has to be an even value|`attention_window` for layer", flag(
              "length_multiple_constraint", 4.0)),
+    _sig("bigbird fallback", r"Attention type 'block_sparse' is not possible if "
+         r"sequence_length: (\d+)", simple("length_multiple_constraint", 4.0, length=1)),
+    _sig("length-rule architecture", LENGTH_RULE_MODELS.pattern, length_rule_shapes),
     # --- datasets ----------------------------------------------------------------------------
     _sig("arrow column", r"Column (\d+) named (\w+) expected length (\d+) but got length (\d+)",
          lambda m, t, f: [Vote("map_column_length_mismatch", 5.0, {
