@@ -203,6 +203,8 @@ def _check_token_types(types: Any, limits: ModelLimits) -> None:
     if types is None:
         return
     if not limits.accepts_token_type_ids:
+        if limits.ignores_unknown_inputs:
+            return  # transformers 5: forward(**kwargs) drops them silently, harmlessly
         raise UnexpectedTokenTypesError(
             f"token_type_ids were given but the forward pass of {limits.model_type} models "
             "takes none (TypeError: unexpected keyword argument).",

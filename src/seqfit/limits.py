@@ -82,6 +82,7 @@ class ModelLimits:
     accepts_token_type_ids: bool
     uses_token_type_ids: bool
     accepts_position_ids: bool | None
+    ignores_unknown_inputs: bool | None
     padding: Padding
     derivation: tuple[str, ...]
     warnings: tuple[str, ...]
@@ -172,6 +173,7 @@ def limits_of(loaded: Loaded) -> ModelLimits:
         accepts_token_type_ids=accepts_types,
         uses_token_type_ids=bool(accepts_types and tokenizer_types and (type_vocab or 0) > 1),
         accepts_position_ids=accepts_positions,
+        ignores_unknown_inputs=("kwargs" in params) if params is not None else None,
         padding=padding,
         derivation=tuple(notes),
         warnings=tuple(warnings),
@@ -218,7 +220,9 @@ def _sides(config: Any) -> tuple[Kind, Any, Any]:
 
 
 def _forward_params(loaded: Loaded, model_type: str) -> set[str] | None:
-    """Names the base model's forward() accepts (None if the class cannot be found)."""
+    """Names the base model's forward() accepts (None if the class cannot be found); "kwargs"
+    stands for a ``**kwargs`` catch-all, which in transformers 5 silently swallows unknown
+    inputs such as token_type_ids."""
     try:
         import transformers
         from transformers.models.auto.modeling_auto import MODEL_MAPPING_NAMES
@@ -231,7 +235,10 @@ def _forward_params(loaded: Loaded, model_type: str) -> set[str] | None:
         signature = _pyinspect.signature(cls.forward) if cls is not None else None
     except (AttributeError, ImportError, RuntimeError, TypeError, ValueError):
         return None
-    return set(signature.parameters) if signature is not None else None
+    if signature is None:
+        return None
+    return {"kwargs" if p.kind is p.VAR_KEYWORD else name
+            for name, p in signature.parameters.items()}
 
 
 def _tokenizer_max(tok: Any) -> int | None:

@@ -104,8 +104,8 @@ CODES: dict[str, CodeInfo] = {
         "attention_mask"),
     "pair_truncation": CodeInfo(
         "Pair truncation cannot cut enough from the chosen text",
-        "truncation='only_second' (or 'only_first') must remove[ {length}] tokens from one "
-        "text, but that text[ has only {other} tokens]: the other text alone is too long.",
+        "truncation='only_second' (or 'only_first') must remove[ {remove}] tokens from one "
+        "text, but that text[ has only {length} tokens]: the other text alone is too long.",
         "truncation='longest_first', or shorten the question, or raise max_length; "
         "seqfit.fit(questions, text_pairs=contexts, strategy='window') slides over the context"),
     "stride_overflow": CodeInfo(
@@ -283,7 +283,7 @@ def out_of_bounds(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
     inner = innermost(frames)
     if VOCAB_FRAME.search(inner) and not POSITION_FRAME.search(inner):
         return [Vote("token_id_out_of_vocab", 3.0, {"index": index, "vocab_rows": size})]
-    return [Vote("over_max_positions", 3.0, {"index": index, "table": size}),
+    return [Vote("over_max_positions", 3.0, {"index": index, "limit": size}),
             Vote("token_id_out_of_vocab", 0.5, {"index": index, "vocab_rows": size})]
 
 
@@ -376,6 +376,15 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("tokenizer warning", r"Token indices sequence length is longer than the specified "
          r"maximum sequence length for this model \((\d+) > (\d+)\)",
          simple("over_max_positions", 2.5, length=1, limit=2)),
+    _sig("serving prompt length", r"prompt \(length (\d+)\) is longer than the maximum model "
+         r"length of (\d+)|(?:input|prompt|sequence)[^\n]{0,30}?(\d+)[^\d\n]{0,30}longer than "
+         r"the maximum (?:model |context )?length (?:of )?(\d+)",
+         lambda m, t, f: [Vote("over_max_positions", 4.0, {
+             "length": int(m.group(1) or m.group(3)), "limit": int(m.group(2) or m.group(4))})]),
+    _sig("context length", r"maximum context length is (\d+) tokens[^\n]{0,80}?(\d+) tokens",
+         simple("over_max_positions", 4.0, limit=1, length=2)),
+    _sig("inputs plus new tokens", r"`?inputs`? tokens \+ `?max_new_tokens`? must be <= (\d+)"
+         r"\. Given: (\d+)", simple("generation_length", 4.0, limit=1, length=2)),
     _sig("reformer length", r"Sequence Length: (\d+) has to be less or equal than "
          r"config\.max_position_embeddings (\d+)",
          simple("over_max_positions", 4.0, length=1, limit=2)),
@@ -409,6 +418,10 @@ SIGNATURES: tuple[Signature, ...] = (
     # --- generation --------------------------------------------------------------------------
     _sig("generate max_length", r"Input length of input_ids is (\d+), but `?max_length`? is "
          r"set to (\d+)", simple("generation_length", 4.0, length=1, limit=2)),
+    _sig("generation past the table", r"generation call has exceeded the model's predefined "
+         r"maximum length \((\d+)\)", simple("generation_length", 3.0, limit=1)),
+    _sig("both lengths", r"Both `max_new_tokens` \(=(\d+)\) and `max_length`\(=(\d+)\)",
+         simple("generation_length", 2.5, limit=2)),
     _sig("max_new_tokens", r"max_new_tokens|maximum length.{0,40}generat|"
          r"exceeds? the model's maximum.{0,40}length", flag("generation_length", 2.0)),
     _sig("right padding", r"right-padding was detected|padding_side='left'|"
@@ -417,11 +430,15 @@ SIGNATURES: tuple[Signature, ...] = (
     # --- tokenizer truncation ----------------------------------------------------------------
     _sig("only_second", r"We need to remove (\d+) to truncate the input but the (?:first|"
          r"second) sequence has a length (\d+)",
-         simple("pair_truncation", 4.0, length=1, other=2)),
+         simple("pair_truncation", 4.0, remove=1, length=2)),
     _sig("second not long enough", r"(?:Second|First) sequence not long enough to be truncated|"
          r"Sequence to truncate too short to respect the provided max_length|"
          r"TruncationStrategy\.ONLY_(?:SECOND|FIRST)|only_second|only_first",
          flag("pair_truncation", 2.5)),
+    _sig("stride numbers", r"stride set to (\d+), which is greater than or equal to its "
+         r"effective max length of (\d+)", simple("stride_overflow", 5.0, length=1, limit=2)),
+    _sig("stride max_len", r"`stride` must be strictly less than `max_len=(\d+)`",
+         simple("stride_overflow", 5.0, limit=1)),
     _sig("stride", r"stride < max_len|stride.{0,60}(?:max_len|too (?:big|large|high)|"
          r"greater)|(?:max_len|max_length).{0,60}stride", flag("stride_overflow", 4.0)),
     _sig("sentinel", r"1000000000000000019884624838656|int too big to convert|int too large to "
@@ -433,9 +450,15 @@ SIGNATURES: tuple[Signature, ...] = (
          simple("export_fixed_length", 5.0, length=1, limit=2)),
     _sig("export guard", r"Guard failed: \w+\.size\(\)\[(\d+)\] == (\d+)",
          simple("export_fixed_length", 5.0, limit=2)),
+    _sig("tensorrt profile", r"does not satisfy any optimization profile(?:[\s\S]{0,400}?shape "
+         r"\((\d+), (\d+)\))?", lambda m, t, f: [Vote(
+             "export_fixed_length", 4.0, {"length": int(m.group(2))} if m.group(2) else {})]),
     _sig("onnx generic", r"ONNXRuntimeError|onnxruntime|TensorRT|torch\.jit|ScriptModule|"
          r"optimization profile", flag("export_fixed_length", 1.0)),
     # --- architecture length rules ----------------------------------------------------------
+    _sig("reformer axial numbers", r"!= sequence_length: (\d+)\. You might want to consider "
+         r"padding your sequence length to (\d+)",
+         simple("length_multiple_constraint", 4.5, length=1, limit=2)),
     _sig("reformer training numbers", r"sequence length (\d+) has to be equal to "
          r"config\.max_position_embeddings (\d+)",
          simple("length_multiple_constraint", 4.0, length=1, limit=2)),
@@ -446,7 +469,10 @@ SIGNATURES: tuple[Signature, ...] = (
          r"has to be an even value|`attention_window` for layer", flag(
              "length_multiple_constraint", 4.0)),
     _sig("bigbird fallback", r"Attention type 'block_sparse' is not possible if "
-         r"sequence_length: (\d+)", simple("length_multiple_constraint", 4.0, length=1)),
+         r"sequence_length: (\d+) <=[^\n]*?= (\d+) with config\.block_size",
+         simple("length_multiple_constraint", 4.0, length=1, limit=2)),
+    _sig("bigbird fallback short", r"Attention type 'block_sparse' is not possible if "
+         r"sequence_length: (\d+)", simple("length_multiple_constraint", 3.0, length=1)),
     _sig("length-rule architecture", LENGTH_RULE_MODELS.pattern, length_rule_shapes),
     # --- datasets ----------------------------------------------------------------------------
     _sig("arrow column", r"Column (\d+) named (\w+) expected length (\d+) but got length (\d+)",
