@@ -19,6 +19,8 @@ install: $(STAMP)
 
 demo: install
 	$(VENV)/bin/seqfit inspect
+	$(PY) scripts/stdlib_corpus.py out/stdlib_docs.jsonl
+	$(VENV)/bin/seqfit profile out/stdlib_docs.jsonl --report out/profile.html
 	$(VENV)/bin/seqfit explain --error "RuntimeError: The size of tensor a (802) must match the size of tensor b (512) at non-singleton dimension 1"
 
 lint: install
@@ -32,6 +34,7 @@ test: lint typecheck
 
 bench: install
 	$(PY) bench/batching.py
+	$(PY) bench/profile.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

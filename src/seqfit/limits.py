@@ -117,7 +117,7 @@ def limits_of(loaded: Loaded) -> ModelLimits:
     notes = list(enc.derivation)
     warnings = list(enc.warnings)
     if dec is not None:
-        notes += [f"Decoder: {n}" for n in dec.derivation]
+        notes += [f"Decoder: {n[:1].lower()}{n[1:]}" for n in dec.derivation]
         warnings += [w for w in dec.warnings if w not in warnings]
 
     params = _forward_params(loaded, model_type)
@@ -299,11 +299,12 @@ def _template(tok: Any, texts: tuple[str, ...]) -> str | None:
 
 def _special_sentence(special: SpecialTokens, effective: int | None) -> str:
     where = f" ({special.single_template})" if special.single_template else ""
+    adds = f"{special.single} special token{'' if special.single == 1 else 's'}"
     if effective is None:
-        return f"The tokenizer adds {special.single} special tokens to a text{where}."
-    return (f"The tokenizer adds {special.single} special tokens to a text{where}, so "
-            f"{effective - special.single} tokens of text fit; a pair takes {special.pair}, "
-            f"leaving {effective - special.pair}.")
+        return f"The tokenizer adds {adds} to a text{where}."
+    return (f"The tokenizer adds {adds} to a text{where}, so {effective - special.single} "
+            f"tokens of text fit; a pair takes {special.pair}, leaving "
+            f"{effective - special.pair}.")
 
 
 def _padding(model_type: str, kind: Kind, position_kind: PositionKind,

@@ -159,7 +159,8 @@ class _Builder:
         else:
             self.notes.append(f"config.{name} is {size}: the {what} table has {rows} rows.")
         if offset:
-            self.notes.append(f"{offset_reason}, so {rows} - {offset} = {usable} are usable.")
+            reason = offset_reason[:1].upper() + offset_reason[1:]
+            self.notes.append(f"{reason}, so {rows} - {offset} = {usable} are usable.")
         else:
             self.notes.append(f"Positions start at 0, so {usable} positions are usable.")
         return self.done(kind, rows, offset, usable, usable)
