@@ -34,7 +34,7 @@ test: lint typecheck
 
 bench: install
 	$(PY) bench/batching.py
-	$(PY) bench/profile.py
+	$(PY) bench/profile_speed.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

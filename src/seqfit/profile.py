@@ -78,6 +78,7 @@ class Profile:
     recommended: list[Recommendation]
     costs: list[Cost]
     histogram: list[tuple[int, int, int]]
+    cdf: list[tuple[float, float]] = field(default_factory=list)
     sample_size: int | None = None
     model: str | None = None
     source: str | None = None
@@ -218,6 +219,7 @@ def summarize(stats: LengthStats, *, max_length: int, special_tokens: int,
         recommended=[_recommend(lengths, counts, c, max_length, sampled) for c in (0.95, 0.99)],
         costs=_costs(stats, lengths, counts, max_length, batch_tokens),
         histogram=_histogram(lengths, counts, max_length),
+        cdf=[(_quantile(lengths, counts, q / 100, False).value, q / 100) for q in range(1, 101)],
         sample_size=n if sampled else None,
         tokens=tokens if not sampled else round(tokens * total / max(n, 1)),
     )

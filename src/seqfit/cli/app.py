@@ -113,6 +113,47 @@ def read_text(file: str | None, error: str | None) -> str:
     return path.read_text(encoding="utf-8", errors="replace")
 
 
+@app.command("profile")
+def profile_command(
+    data: Annotated[str, typer.Argument(
+        help="JSONL, CSV/TSV, Parquet, text (a document per line), a folder of .txt files, a "
+             "datasets save_to_disk folder, or '-' for stdin.")],
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="Hub name or folder. Default: the embedded all-MiniLM-L6-v2.")
+                     ] = None,
+    column: Annotated[str | None, typer.Option(help="The text column.")] = None,
+    pair_column: Annotated[str | None, typer.Option(help="The second text of pairs.")] = None,
+    by: Annotated[str, typer.Option(help="For a folder of .txt files: 'file' makes each file "
+                                         "a document.")] = "line",
+    max_length: Annotated[int | None, typer.Option(help="Default: the model's limit.")] = None,
+    overlap: Annotated[int | None, typer.Option(help="Window overlap in tokens.")] = None,
+    batch_tokens: Annotated[int | None, typer.Option(help="Token budget per batch.")] = None,
+    sample: Annotated[int | None, typer.Option(
+        help="Profile a uniform random sample of N rows, with 95% confidence intervals.")
+                      ] = None,
+    report: Annotated[str | None, typer.Option(help="Write an HTML report with plots.")] = None,
+    format: FormatOption = Format.human,
+) -> None:
+    """How DATA's texts fit a model: lengths, loss per strategy, max_length, padding cost."""
+    from ..profiler import profile
+    from .render import profile_progress, render_profile
+
+    with profile_progress(err, data) as on_progress:
+        result = run_reported(lambda: profile(
+            data, model=model, column=column, pair_column=pair_column, by=by,
+            max_length=max_length, overlap=overlap, batch_tokens=batch_tokens, sample=sample,
+            on_progress=on_progress))
+    if report:
+        from ..report import write_report
+
+        path = run_reported(lambda: write_report(result, report))
+        err.print(f"report written to {path}")
+    if format is Format.json:
+        print_json(result.to_dict())
+    else:
+        render_profile(out, result)
+
+
 @app.command("run", context_settings={"allow_extra_args": True,
                                       "ignore_unknown_options": True})
 def run_command(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -9,6 +13,7 @@ from rich.text import Text
 from ..explain import Explanation
 from ..limits import ModelLimits
 from ..positions import SideLimits
+from ..profile import Estimate, Profile
 
 
 def _n(value: int | None, none: str = "no hard limit") -> str:
@@ -82,3 +87,72 @@ def render_explanation(console: Console, explanation: Explanation) -> None:
             f"{d.code} ({d.confidence:.0%}): {d.title}" for d in others)))
     if explanation.tell_apart:
         console.print(Text("To tell them apart: ", style="bold") + Text(explanation.tell_apart))
+
+
+@contextmanager
+def profile_progress(console: Console, data: str) -> Iterator[Callable[[int, int, int], None]]:
+    """A progress bar on stderr (bytes read, rows/s, tokens/s) when stderr is a terminal."""
+    import os
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    total = os.path.getsize(data) if os.path.isfile(data) else None
+    if not console.is_terminal:
+        yield lambda done, rows, tokens: None
+        return
+    start = time.perf_counter()
+    with Progress(TextColumn("profiling"), BarColumn(), TextColumn("{task.description}"),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def update(done: int, rows: int, tokens: int) -> None:
+            elapsed = max(time.perf_counter() - start, 1e-9)
+            progress.update(task, completed=done, description=(
+                f"{rows:,} rows, {rows / elapsed:,.0f} rows/s, {tokens / elapsed:,.0f} "
+                "tokens/s"))
+
+        yield update
+
+
+def _est(estimate: Estimate, percent: bool = False) -> str:
+    from ..report import fmt
+
+    return fmt(estimate, percent)
+
+
+def render_profile(console: Console, profile: Profile) -> None:
+    title = f"{profile.source}  ({profile.model}, max_length {profile.max_length})"
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("figure", style="bold")
+    table.add_column("value")
+    sampled = f" (sample of {profile.sample_size:,}, 95% CI)" if profile.sample_size else ""
+    table.add_row("rows", f"{profile.rows:,}{sampled}")
+    table.add_row("invalid rows", f"{profile.invalid_count:,}" + (
+        "  lines " + ", ".join(str(line) for line, _ in profile.invalid[:8])
+        if profile.invalid else ""))
+    table.add_row("mean tokens", _est(profile.mean))
+    for name, est in profile.percentiles.items():
+        table.add_row(name, _est(est))
+    table.add_row(f"over {profile.max_length}", f"{_est(profile.over_limit_rows)} rows "
+                                                f"({_est(profile.over_limit, True)})")
+    table.add_row("tokens lost (head, tail or head+tail)", _est(profile.tokens_lost, True))
+    table.add_row(f"windows (overlap {profile.overlap})",
+                  f"{_est(profile.windows)}, compute x{_est(profile.window_multiplier)}")
+    for rec in profile.recommended:
+        table.add_row(f"max_length for {rec.coverage:.0%}",
+                      f"{rec.max_length} (rows over {_est(rec.rows_over, True)}, tokens lost "
+                      f"{_est(rec.tokens_lost, True)})")
+    console.print(table)
+    costs = Table(title="Batching cost", title_justify="left")
+    for column in ("strategy", "padding", "compute", "with attention²", "batches"):
+        costs.add_column(column)
+    for cost in profile.costs:
+        costs.add_row(cost.strategy, f"{cost.padding_share:.1%}", f"{cost.relative_linear:.2f}x",
+                      f"{cost.relative_quadratic:.2f}x", f"{cost.batches:,}")
+    console.print(costs)
+    top = max((rows for _, _, rows in profile.histogram), default=0)
+    console.print(Text("Lengths", style="bold"))
+    for low, high, rows in profile.histogram:
+        bar = "█" * (round(40 * rows / top) if top else 0)
+        marker = " ⟵ over the limit" if low >= profile.max_length else ""
+        console.print(Text(f"{low:>7}-{high - 1:<7} {bar} {rows:,}{marker}"))
