@@ -33,14 +33,16 @@ def plots(profile: Profile) -> dict[str, str]:
     """Base64 PNGs: the length histogram with the limit marked, the CDF, the cost per strategy."""
     plt = _pyplot()
     out: dict[str, str] = {}
-    fig, ax = plt.subplots(figsize=(7, 3.2))
-    lows = [low for low, _, _ in profile.histogram]
-    widths = [high - low for low, high, _ in profile.histogram]
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    labels = [f"{low}-{high - 1}" for low, high, _ in profile.histogram]
     rows = [r for _, _, r in profile.histogram]
-    ax.bar(lows, rows, width=widths, align="edge", color="#4c72b0", edgecolor="white")
-    ax.axvline(profile.max_length, color="#c44e52", linestyle="--",
+    over = [low >= profile.max_length for low, _, _ in profile.histogram]
+    ax.bar(range(len(rows)), rows, color=["#c44e52" if o else "#4c72b0" for o in over])
+    inside = sum(1 for o in over if not o)
+    ax.axvline(inside - 0.5, color="#c44e52", linestyle="--",
                label=f"max_length {profile.max_length}")
-    ax.set_xlabel("tokens per text (special tokens included)")
+    ax.set_xticks(range(len(rows)), labels, rotation=60, ha="right", fontsize=7)
+    ax.set_xlabel("tokens per text (special tokens included); red: over the limit")
     ax.set_ylabel("rows")
     ax.legend()
     ax.set_title("Length histogram")
@@ -54,19 +56,22 @@ def plots(profile: Profile) -> dict[str, str]:
     for rec in profile.recommended:
         ax.axvline(rec.max_length, color="#55a868", linestyle=":",
                    label=f"covers {rec.coverage:.0%}: {rec.max_length}")
-    ax.set_xlabel("tokens")
+    ax.set_xscale("log")
+    ax.set_xlabel("tokens (log scale)")
     ax.set_ylabel("share of rows at or below")
     ax.legend()
     ax.set_title("Cumulative distribution")
     out["cdf"] = _png(fig)
     plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    fig, ax = plt.subplots(figsize=(8, 3.4))
     names = [c.strategy for c in profile.costs]
-    ax.barh(names, [c.relative_linear for c in profile.costs], color="#4c72b0",
-            label="linear (tokens)")
-    ax.barh(names, [c.relative_quadratic for c in profile.costs], color="#dd8452", alpha=0.45,
-            label="with attention's quadratic term")
+    ys = list(range(len(names)))
+    ax.barh([y - 0.2 for y in ys], [c.relative_linear for c in profile.costs], height=0.4,
+            color="#4c72b0", label="linear (tokens)")
+    ax.barh([y + 0.2 for y in ys], [c.relative_quadratic for c in profile.costs], height=0.4,
+            color="#dd8452", label="with attention's quadratic term")
+    ax.set_yticks(ys, names, fontsize=8)
     ax.set_xlabel("compute relative to no padding")
     ax.invert_yaxis()
     ax.legend()
@@ -78,7 +83,9 @@ def plots(profile: Profile) -> dict[str, str]:
 
 def fmt(estimate: Estimate, percent: bool = False) -> str:
     def one(x: float) -> str:
-        return f"{x:.1%}" if percent else (f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}")
+        if percent:
+            return f"{x:.1%}"
+        return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}"
 
     text = one(estimate.value)
     if estimate.low is not None and estimate.high is not None:
