@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -106,25 +107,25 @@ def token_lengths(tokenizer: Any, texts: Sequence[str],
     return np.asarray(out, dtype=np.int64)
 
 
-_BACKENDS: dict[int, Any] = {}
+_BACKENDS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def _fast_backend(tokenizer: Any) -> Any:
     """An independent copy of the Rust tokenizer with truncation and padding off (the shared one
-    keeps whatever the last call set)."""
-    key = id(tokenizer)
-    if key not in _BACKENDS:
-        backend = getattr(tokenizer, "backend_tokenizer", None)
-        if backend is None or not hasattr(backend, "encode_batch_fast"):
-            _BACKENDS[key] = None
-        else:
-            from tokenizers import Tokenizer
+    keeps whatever the last call set), made once per tokenizer."""
+    cached = _BACKENDS.get(tokenizer, False)
+    if cached is not False:
+        return cached
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    copy = None
+    if backend is not None and hasattr(backend, "encode_batch_fast"):
+        from tokenizers import Tokenizer
 
-            copy = Tokenizer.from_str(backend.to_str())
-            copy.no_truncation()
-            copy.no_padding()
-            _BACKENDS[key] = copy
-    return _BACKENDS[key]
+        copy = Tokenizer.from_str(backend.to_str())
+        copy.no_truncation()
+        copy.no_padding()
+    _BACKENDS[tokenizer] = copy
+    return copy
 
 
 class LengthStats:
