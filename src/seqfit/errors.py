@@ -124,6 +124,12 @@ class InputError(SeqfitError):
         super().__init__(message, fix=fix, row=row, **fields)
 
 
+class DataError(InputError):
+    """A data source cannot be read: missing, empty, corrupt, or without the column asked for."""
+
+    code = "bad_data"
+
+
 class OptionError(SeqfitError):
     """An option has a value seqfit cannot use; the message lists the valid values."""
 

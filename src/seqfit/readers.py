@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError, MissingDependencyError
+from .errors import DataError, MissingDependencyError
 
 FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "text", "files", "arrow")
 
@@ -28,12 +28,6 @@ class RowBatch:
     lines: list[int] = field(default_factory=list)
     invalid: list[tuple[int, str]] = field(default_factory=list)
     bytes_read: int = 0
-
-
-class DataError(InputError):
-    """The data cannot be read: missing, empty, corrupt, or without the column asked for."""
-
-    code = "bad_data"
 
 
 def detect_format(path: Path) -> str:
