@@ -63,6 +63,8 @@ HASHED_CHARACTERS = frozenset({"canine"})
 TABLE_FIELDS = ("max_position_embeddings", "n_positions", "max_positions", "n_ctx",
                 "max_sequence_length", "max_seq_len", "seq_length", "max_seq_length")
 TRAINED_FIELDS = (*TABLE_FIELDS, "max_target_positions", "max_source_positions")
+SIDE_FIELDS = {"encoder": ("max_encoder_position_embeddings", "max_source_positions"),
+               "decoder": ("max_decoder_position_embeddings", "max_target_positions")}
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,8 @@ class _Builder:
         return found[1] if found else None
 
     def table(self, names: tuple[str, ...] = TABLE_FIELDS) -> tuple[str, int] | None:
+        if names is TABLE_FIELDS:  # the side's own field first (Whisper, Speech2Text, LED)
+            names = (*SIDE_FIELDS[self.side], *TABLE_FIELDS)
         return _first_attr(self.config, names)
 
     def done(self, kind: PositionKind, table: int | None, offset: int, max_tokens: int | None,
@@ -325,7 +329,9 @@ def _from_source(b: _Builder) -> SideLimits:
 
 def family(model_type: str) -> str:
     """The architecture family of a (sub-)config: ``clap_text_model`` is ``clap``."""
-    return re.sub(r"(_text_model|_text)$", "", model_type)
+    base = re.sub(r"_text_model$", "", model_type)
+    shorter = re.sub(r"_text$", "", base)  # gemma3_text is gemma3, but speech_to_text is itself
+    return shorter if shorter != base and shorter in KNOWN_FAMILIES else base
 
 
 # Architectures whose plain absolute table (indexed from 0) is known to be the whole story.
@@ -341,6 +347,9 @@ PLAIN_ABSOLUTE = frozenset({
 # Recurrent and state-space models: no positions at all.
 NO_POSITIONS = frozenset({"mamba", "mamba2", "falcon_mamba", "rwkv", "xlstm", "jamba", "zamba",
                           "zamba2", "nemotron_h", "bamba", "granitemoehybrid", "lfm2"})
+KNOWN_FAMILIES = (PAD_OFFSET_FAMILY | OFFSET_TWO_TABLE | OFFSET_TWO_BUFFER | FIXED_SINUSOIDAL
+                  | GROWING_SINUSOIDAL | FIXED_ROTARY | RELATIVE | ALIBI | HASHED_CHARACTERS
+                  | PLAIN_ABSOLUTE | NO_POSITIONS)
 
 
 def _prophetnet(b: _Builder) -> SideLimits:
