@@ -51,3 +51,27 @@ def test_seqfit_debug_shows_the_traceback() -> None:
     )
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "ModelLoadError" in result.stderr
+
+
+def test_explain_reads_a_file_stdin_or_the_option(tmp_path) -> None:
+    log = tmp_path / "train.log"
+    log.write_text("epoch 1\nTraceback (most recent call last):\n  File \"x.py\", line 1, in f\n"
+                   "    model(**batch)\nIndexError: index 512 out of table with 511 rows\n")
+    from_file = runner.invoke(app, ["explain", str(log), "--format", "json"])
+    assert from_file.exit_code == 0, from_file.output
+    data = json.loads(from_file.stdout)
+    assert data["best"] == "over_max_positions"
+    assert data["diagnoses"][0]["evidence"] == {"index": 512, "limit": 512}
+    from_stdin = runner.invoke(app, ["explain", "-"], input=log.read_text())
+    assert "Input longer than the model's position table" in from_stdin.output
+    option = runner.invoke(app, ["explain", "--error", "CUDA error: device-side assert "
+                                 "triggered"])
+    assert "cuda_device_side_assert" in option.output
+
+
+def test_explain_of_a_missing_file_is_one_line() -> None:
+    result = subprocess.run([sys.executable, "-m", "seqfit", "explain", "nope.log"],
+                            capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("error: 'nope.log' is not a file. Fix: seqfit explain "
+                                     "path/to/error.log")
