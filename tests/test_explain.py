@@ -162,3 +162,25 @@ def test_every_code_reads_as_a_whole_human_text(code: str) -> None:
     explanation = seqfit.explain(text)
     assert explanation.best.code == code
     assert explanation.render() == expected
+
+
+MORE = [
+    ("RuntimeError: The expanded size of the tensor (1024) must match the existing size (512) at "
+     "non-singleton dimension 1.  Target sizes: [1, 1024].  Tensor sizes: [1, 512]",
+     "over_max_positions", {"length": 1024, "limit": 512}),
+    ('  File "modeling_bert.py", line 900, in forward\n    batch_size, seq_length = input_shape\n'
+     "ValueError: not enough values to unpack (expected 2, got 1)", "mask_or_shape_mismatch", {}),
+    ("ValueError: Sequence length must be less than max_position_embeddings (got `sequence "
+     "length`: 600 and `max_position_embeddings`: 512", "over_max_positions",
+     {"length": 600, "limit": 512}),
+    ("openai.BadRequestError: This model's maximum context length is 4097 tokens. However, your "
+     "messages resulted in 5034 tokens.", "over_max_positions", {"length": 5034, "limit": 4097}),
+    ("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB", "unknown", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "evidence"), MORE)
+def test_messages_seen_in_user_reports(text: str, code: str, evidence: dict) -> None:
+    best = seqfit.explain(text).best
+    assert best.code == code
+    assert best.evidence == evidence

@@ -376,6 +376,15 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("tokenizer warning", r"Token indices sequence length is longer than the specified "
          r"maximum sequence length for this model \((\d+) > (\d+)\)",
          simple("over_max_positions", 2.5, length=1, limit=2)),
+    _sig("length and table named", r"`?sequence[ _]length`?:? (\d+) and "
+         r"`?max_position_embeddings`?:? (\d+)",
+         simple("over_max_positions", 2.0, length=1, limit=2)),
+    _sig("must be less than the table", r"must be (?:less|smaller) than (?:or equal to )?"
+         r"(?:config\.)?max_position_embeddings", flag("over_max_positions", 3.0)),
+    _sig("no batch dimension", r"(?:too many|not enough) values to unpack \(expected 2(?:, got "
+         r"1)?\)", lambda m, t, f: [Vote("mask_or_shape_mismatch", 3.0 if re.search(
+             r"input_shape|\.size\(\)|\.shape", innermost(f, 2) + t[max(0, m.start() - 400):
+                                                                   m.start()]) else 1.5)]),
     _sig("serving prompt length", r"prompt \(length (\d+)\) is longer than the maximum model "
          r"length of (\d+)|(?:input|prompt|sequence)[^\n]{0,30}?(\d+)[^\d\n]{0,30}longer than "
          r"the maximum (?:model |context )?length (?:of )?(\d+)",
