@@ -127,9 +127,10 @@ def _pick_column(columns: list[str], string_columns: list[str], column: str | No
                  name: str) -> str:
     if column is not None:
         if column not in columns:
+            best = "text" if "text" in string_columns else (
+                string_columns[0] if string_columns else "NAME")
             raise DataError(f"{name} has no column {column!r}; columns: "
-                            f"{', '.join(columns) or 'none'}.",
-                            fix=f"--column {string_columns[0] if string_columns else 'NAME'}")
+                            f"{', '.join(columns) or 'none'}.", fix=f"--column {best}")
         return column
     if "text" in columns:
         return "text"
