@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
 from .errors import InputError, OptionError, SeqfitError, TooLongError
-from .limits import ModelLimits
+from .limits import ModelLimits, Padding
 from .plan import (
     PAIR_STRATEGIES,
     SINGLE_STRATEGIES,
@@ -116,7 +116,7 @@ class Fitted:
     strategy: str
     overlap: int | None  # None: a quarter of each window's room, the default
     pad_token_id: int | None = None
-    padding: Any = field(default=None, repr=False)
+    padding: Padding | None = field(default=None, repr=False)
 
     @property
     def lengths(self) -> list[int]:

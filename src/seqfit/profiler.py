@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -116,14 +115,3 @@ def profile(
                        invalid=invalid, invalid_count=invalid_count)
     return replace(result, model=limits.name or limits.model_type,
                    source=data if isinstance(data, str) else getattr(data, "name", None))
-
-
-class Throughput:
-    """Rows/s and tokens/s for a progress display."""
-
-    def __init__(self) -> None:
-        self.start = time.perf_counter()
-
-    def rates(self, rows: int, tokens: int) -> tuple[float, float]:
-        elapsed = max(time.perf_counter() - self.start, 1e-9)
-        return rows / elapsed, tokens / elapsed
