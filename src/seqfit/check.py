@@ -93,18 +93,60 @@ def check(batch: Mapping[str, Any], model_or_limits: Any) -> None:
         _check_length(length, limits.max_tokens, limits.min_tokens, "input_ids", limits)
     if rows == 0 or length == 0:
         return
-    if limits is not None:
-        _check_ids(ids, limits.embedding_rows, "input_ids")
-        _check_token_types(arrays.get("token_type_ids"), limits)
-    mask = arrays.get("attention_mask")
-    _check_mask(ids, mask, arrays.get("position_ids"), limits)
     _check_labels(batch.get("labels"), ids, limits, pad_id)
+    mask = arrays.get("attention_mask")
+    if _suspicious(ids, arrays.get("token_type_ids"), mask, arrays.get("position_ids"), limits):
+        if limits is not None:
+            _check_ids(ids, limits.embedding_rows, "input_ids")
+            _check_token_types(arrays.get("token_type_ids"), limits)
+        _check_mask(ids, mask, arrays.get("position_ids"), limits)
     decoder_ids = batch.get("decoder_input_ids")
     if decoder_ids is not None and limits is not None and limits.decoder is not None:
         dec = _array(decoder_ids, "decoder_input_ids", pad_id, limits)
         _check_length(int(dec.shape[-1]), limits.decoder.max_tokens, 1, "decoder_input_ids",
                       limits)
         _check_ids(dec, limits.embedding_rows, "decoder_input_ids")
+
+
+def _suspicious(ids: Any, types: Any | None, mask: Any | None, positions: Any | None,
+                limits: ModelLimits | None) -> bool:
+    """Whether any value-level check could fail, in ONE host sync for GPU tensors (each of the
+    detailed checks below syncs; they run only when this says so)."""
+    flags: list[Any] = []
+    if limits is not None:
+        if limits.embedding_rows is not None:
+            flags.append(((ids < 0) | (ids >= limits.embedding_rows)).any())
+        else:
+            flags.append((ids < 0).any())
+        if types is not None:
+            if not limits.accepts_token_type_ids and not limits.ignores_unknown_inputs:
+                return True
+            size = limits.type_vocab_size
+            if limits.accepts_token_type_ids and size:
+                flags.append(((types < 0) | (types >= size)).any())
+    if mask is not None:
+        flags.append(((mask != 0) & (mask != 1)).any())
+    pad_id = limits.pad_token_id if limits is not None else None
+    if pad_id is not None and limits is not None:
+        eos_is_pad = pad_id == limits.eos_token_id and ids.shape[1] > 1
+        for column, inner in ((-1, -2), (0, 1)):
+            edge = ids[:, column] == pad_id
+            if eos_is_pad:
+                edge = edge & (ids[:, inner] == pad_id)
+            if mask is not None:
+                edge = edge & (mask[:, column] != 0)
+            flags.append(edge.any())
+    if mask is not None and limits is not None and limits.padding.left != "safe" and (
+            positions is None or limits.padding.left == "unsafe"):
+        flags.append((mask[:, 0] == 0).any())
+    if not flags:
+        return False
+    stack = getattr(type(flags[0]), "__module__", "").startswith("torch")
+    if stack:
+        import torch
+
+        return bool(torch.stack([f.reshape(()) for f in flags]).any().item())
+    return any(bool(f) for f in flags)
 
 
 def _array(value: Any, field: str, pad_id: int | None, limits: ModelLimits | None) -> Any:
