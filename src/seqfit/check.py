@@ -128,14 +128,9 @@ def _suspicious(ids: Any, types: Any | None, mask: Any | None, positions: Any | 
         flags.append(((mask != 0) & (mask != 1)).any())
     pad_id = limits.pad_token_id if limits is not None else None
     if pad_id is not None and limits is not None:
-        eos_is_pad = pad_id == limits.eos_token_id and ids.shape[1] > 1
+        eos_is_pad = pad_id == limits.eos_token_id
         for column, inner in ((-1, -2), (0, 1)):
-            edge = ids[:, column] == pad_id
-            if eos_is_pad:
-                edge = edge & (ids[:, inner] == pad_id)
-            if mask is not None:
-                edge = edge & (mask[:, column] != 0)
-            flags.append(edge.any())
+            flags.append(_attended_pad(ids, mask, pad_id, eos_is_pad, column, inner).any())
     if mask is not None and limits is not None and limits.padding.left != "safe" and (
             positions is None or limits.padding.left == "unsafe"):
         flags.append((mask[:, 0] == 0).any())
@@ -268,14 +263,21 @@ def _check_token_types(types: Any, limits: ModelLimits) -> None:
                 "the model's own tokenizer")
 
 
-def _trailing_pad_attended(ids: Any, mask: Any | None, pad_id: int, eos_id_is_pad: bool,
-                           column: int, inner: int) -> int | None:
-    """Index of a row whose edge column holds attended padding, or None."""
+def _attended_pad(ids: Any, mask: Any | None, pad_id: int, eos_id_is_pad: bool, column: int,
+                  inner: int) -> Any:
+    """Per row: does the edge ``column`` hold padding that the mask attends (or no mask)?"""
     edge = ids[:, column] == pad_id
     if eos_id_is_pad and ids.shape[1] > 1:
         edge = edge & (ids[:, inner] == pad_id)  # one eos at the edge can be real text
     if mask is not None:
         edge = edge & (mask[:, column] != 0)
+    return edge
+
+
+def _trailing_pad_attended(ids: Any, mask: Any | None, pad_id: int, eos_id_is_pad: bool,
+                           column: int, inner: int) -> int | None:
+    """Index of a row whose edge column holds attended padding, or None."""
+    edge = _attended_pad(ids, mask, pad_id, eos_id_is_pad, column, inner)
     if not bool(edge.any()):
         return None
     return _first_true(edge)
