@@ -98,7 +98,8 @@ def token_lengths(tokenizer: Any, texts: Sequence[str],
     if backend is not None:
         inputs: Sequence[Any] = list(zip(texts, pairs, strict=True)) if pairs is not None \
             else texts
-        encodings = backend.encode_batch_fast(inputs, add_special_tokens=True)
+        encode = getattr(backend, "encode_batch_fast", backend.encode_batch)  # < 0.21: no fast
+        encodings = encode(inputs, add_special_tokens=True)
         return np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(encodings))
     if pairs is not None:
         out = [len(tokenizer(t, p)["input_ids"]) for t, p in zip(texts, pairs, strict=True)]
@@ -118,7 +119,7 @@ def _fast_backend(tokenizer: Any) -> Any:
         return cached
     backend = getattr(tokenizer, "backend_tokenizer", None)
     copy = None
-    if backend is not None and hasattr(backend, "encode_batch_fast"):
+    if backend is not None and hasattr(backend, "encode_batch"):
         from tokenizers import Tokenizer
 
         copy = Tokenizer.from_str(backend.to_str())
