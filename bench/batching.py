@@ -16,7 +16,7 @@ import torch
 from transformers import AutoModel, AutoTokenizer
 
 import seqfit
-from seqfit.loading import default_model_path
+from seqfit.model.loading import default_model_path
 from seqfit.plan import plan_batches, plan_fixed_batches
 
 
@@ -36,7 +36,7 @@ def padding(rows: int) -> None:
         print(f"  batch size {batch_size:>3}: input order pads {fixed.padding_share:6.1%}, "
               f"seqfit length order {ordered.padding_share:6.1%} "
               f"({fixed.padded_tokens / ordered.padded_tokens:.2f}x fewer tokens computed)")
-    budget = plan_batches(lengths, max_tokens=16384)
+    budget = plan_batches(lengths, batch_tokens=16384)
     print(f"  token budget 16384: {budget.n_batches} batches, padding {budget.padding_share:.1%}")
 
 
@@ -59,7 +59,7 @@ def check_cost(repeats: int) -> None:
             model(**batch)
             forward.append(time.perf_counter() - start)
             start = time.perf_counter()
-            seqfit.check(batch, limits)
+            seqfit.check(batch, model=limits)
             checking.append(time.perf_counter() - start)
     f, c = statistics.median(forward), statistics.median(checking)
     print(f"check on a 32x128 batch, all-MiniLM-L6-v2 on CPU: forward {f * 1e3:.1f} ms, "

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from transformers import AutoTokenizer
 
-from seqfit.loading import default_model_path
-from seqfit.profile import _fast_backend
-from seqfit.profiler import profile
+from seqfit.model.loading import default_model_path
+from seqfit.profiling.runner import profile
+from seqfit.profiling.stats import _fast_backend
 
 WORDS = ("the model reads every token of a long document and the window slides over the text "
          "while the batch keeps padding small so that compute goes to real tokens").split()

@@ -1,4 +1,4 @@
-"""Regenerate ``tests/errors/corpus.jsonl``: real error texts, triggered on purpose.
+"""Regenerate ``tests/diagnose/errors/corpus.jsonl``: real error texts, triggered on purpose.
 
 Every record here comes from actually making transformers / torch / tokenizers / datasets fail
 on a tiny model of ``tests/zoo.py`` and keeping what a user would paste: the traceback
@@ -8,7 +8,7 @@ panic message). Some records are additionally embedded in a fake but plausible t
 test finding the relevant part of a long paste.
 
 Hand-written texts of older releases and other frameworks live in
-``tests/errors/reconstructed.jsonl``; this script never touches that file.
+``tests/diagnose/errors/reconstructed.jsonl``; this script never touches that file.
 
 Usage::
 
@@ -35,14 +35,14 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ["RUST_BACKTRACE"] = "0"  # one-line Rust panics, as most users see them
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "tests" / "errors" / "corpus.jsonl"
+OUT = ROOT / "tests" / "diagnose" / "errors" / "corpus.jsonl"
 sys.path.insert(0, str(ROOT / "tests"))
 
 import torch  # noqa: E402
@@ -60,6 +60,8 @@ from transformers import (  # noqa: E402
 )
 
 import zoo  # noqa: E402
+from seqfit.diagnose.codes import SEQFIT_ONLY  # noqa: E402
+from seqfit.errors import Code  # noqa: E402
 
 # ------------------------------------------------------------------------------------------------
 # Harness
@@ -719,11 +721,11 @@ def _() -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# mask_or_shape_mismatch
+# shape_mismatch
 # ------------------------------------------------------------------------------------------------
 
 
-@case("mask-passed-twice", "mask_or_shape_mismatch", model="bert",
+@case("mask-passed-twice", "shape_mismatch", model="bert",
       how="BertModel(input_ids, attention_mask, attention_mask=attention_mask)")
 def _() -> None:
     m, _t = M("bert")
@@ -731,39 +733,59 @@ def _() -> None:
     m(x, mask(2, 20), attention_mask=mask(2, 20))
 
 
-@case("mask-shorter-opt", "mask_or_shape_mismatch", model="opt",
+@case("mask-shorter-opt", "shape_mismatch", model="opt",
       how="OPTModel: input_ids 2x20 with an attention_mask of 2x16")
 def _() -> None:
     m, _t = M("opt")
     m(input_ids=ids("opt", 2, 20), attention_mask=mask(2, 16))
 
 
-@case("mask-shorter-bloom", "mask_or_shape_mismatch", model="bloom", log="eval",
+@case("mask-shorter-bloom", "shape_mismatch", model="bloom", log="eval",
       how="BloomModel: input_ids 2x20, attention_mask 2x16")
 def _() -> None:
     m, _t = M("bloom")
     m(input_ids=ids("bloom", 2, 20), attention_mask=mask(2, 16))
 
 
-@case("mask-batch-deberta", "mask_or_shape_mismatch", model="deberta-v2",
+@case("mask-batch-deberta", "shape_mismatch", model="deberta-v2",
       how="DebertaV2Model: input_ids batch 2, attention_mask batch 3")
 def _() -> None:
     m, _t = M("deberta-v2")
     m(input_ids=ids("deberta-v2", 2, 20), attention_mask=mask(3, 20))
 
 
-@case("mask-longer-xlnet", "mask_or_shape_mismatch", model="xlnet",
+@case("mask-longer-xlnet", "shape_mismatch", model="xlnet",
       how="XLNetModel: input_ids 1x30, attention_mask 1x32 (mask from another batch)")
 def _() -> None:
     m, _t = M("xlnet")
     m(input_ids=ids("xlnet", 1, 30), attention_mask=mask(1, 32))
 
 
-@case("labels-batch-seqcls", "mask_or_shape_mismatch", model="roberta",
+@case("labels-batch-seqcls", "shape_mismatch", model="roberta",
       how="RobertaForSequenceClassification, batch of 2 inputs with 3 labels")
 def _() -> None:
     m, _t = M("roberta", AutoModelForSequenceClassification)
     m(input_ids=ids("roberta", 2, 20), labels=torch.tensor([0, 1, 1]))
+
+
+# ------------------------------------------------------------------------------------------------
+# bad_attention_mask
+# ------------------------------------------------------------------------------------------------
+
+
+@case("mask-missing-deberta", "bad_attention_mask", model="deberta", raises=False,
+      how="DebertaModel on a right-padded batch without attention_mask (warning only)")
+def _() -> None:
+    m, tok = M("deberta")
+    batch = tok([text_of(4, 6), text_of(12, 7)], padding=True, return_tensors="pt")
+    m(input_ids=batch["input_ids"])
+
+
+@case("mask-missing-generate-gpt2", "bad_attention_mask", model="gpt2", raises=False, log="eval",
+      how="GPT-2 batched generate from input_ids alone, no pad token set (warning only)")
+def _() -> None:
+    m, _t = M("gpt2", AutoModelForCausalLM)
+    m.generate(input_ids=ids("gpt2", 2, 6), max_new_tokens=2)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1014,14 +1036,14 @@ def _() -> None:
     m(input_ids=ids("longformer", 1, 20))
 
 
-@case("multiple-funnel-too-short", "length_multiple_constraint", model="funnel",
+@case("min-funnel-too-short", "under_min_length", model="funnel",
       how="FunnelModel on a 3-token input (pooling blocks need more)")
 def _() -> None:
     m, _t = M("funnel")
     m(input_ids=ids("funnel", 1, 3))
 
 
-@case("multiple-canine-too-short", "length_multiple_constraint", model="canine",
+@case("min-canine-too-short", "under_min_length", model="canine",
       how="CanineModel on 2 characters (downsampling_rate=4)")
 def _() -> None:
     m, _t = M("canine")
@@ -1144,14 +1166,7 @@ def _check(c: Case) -> None:
         raise ValueError(f"{c.id}: unknown code {c.code!r}")
 
 
-CODES = (
-    "over_max_positions", "token_id_out_of_vocab", "token_type_out_of_range",
-    "unexpected_token_type_ids", "ragged_batch_no_padding", "missing_pad_token",
-    "mask_or_shape_mismatch", "label_alignment", "generation_length", "padding_side",
-    "pair_truncation", "stride_overflow", "model_max_length_sentinel", "export_fixed_length",
-    "length_multiple_constraint", "map_column_length_mismatch", "cuda_device_side_assert",
-    "unknown",
-)
+CODES = tuple(code for code in get_args(Code) if code not in SEQFIT_ONLY)
 
 
 def main() -> int:
@@ -1159,7 +1174,7 @@ def main() -> int:
     seen: set[str] = set()
     records = []
     failed: list[str] = []
-    for index, c in enumerate(CASES):
+    for c in CASES:
         _check(c)
         if c.id in seen:
             raise ValueError(f"duplicate id {c.id}")
@@ -1176,7 +1191,7 @@ def main() -> int:
             continue
         how = c.how
         if c.log:
-            rng = random.Random(index)
+            rng = random.Random(c.id)  # by id: stable when cases are added or moved
             text = LOG_STYLES[c.log](rng, text, c.model or "model")
             how += f" (embedded in a fake '{c.log}' log)"
         record: dict[str, Any] = {"id": c.id, "code": c.code, "source": "triggered",

@@ -12,7 +12,7 @@ from transformers import AutoConfig, AutoTokenizer
 
 import seqfit
 from seqfit.errors import MissingPadTokenError, TooLongError
-from seqfit.loading import default_model_path
+from seqfit.model.loading import default_model_path
 from seqfit.plan import plan_fixed_batches
 from seqfit.training import Collator, LengthSampler
 
@@ -52,7 +52,7 @@ def test_collator_aligns_word_labels_to_word_pieces(tok) -> None:
 def test_collator_refuses_a_feature_over_the_model_limit(tok) -> None:
     limits = seqfit.inspect(default_model_path())
     with pytest.raises(TooLongError) as info:
-        Collator(tok, limits=limits)([{"input_ids": list(range(600))}])
+        Collator(tok, model=limits)([{"input_ids": list(range(600))}])
     assert str(info.value) == (
         "feature 0 has 600 tokens but the model accepts at most 512. Fix: tokenize with "
         "truncation=True, max_length=512, or seqfit.fit(..., strategy='window')")
@@ -86,19 +86,19 @@ def test_collator_is_a_drop_in_for_trainer(tok, tmp_path) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(1, 300), min_size=1, max_size=300),
        st.integers(300, 5000), st.integers(0, 5), st.booleans())
-def test_length_sampler_covers_every_row_once_within_budget(lengths, max_tokens, seed, shuffle):
-    sampler = LengthSampler(lengths, max_tokens=max_tokens, seed=seed, shuffle=shuffle,
+def test_length_sampler_covers_every_row_once_within_budget(lengths, batch_tokens, seed, shuffle):
+    sampler = LengthSampler(lengths, batch_tokens=batch_tokens, seed=seed, shuffle=shuffle,
                             pool_batches=4)
     batches = list(sampler)
     assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
-    assert all(len(b) * max(lengths[i] for i in b) <= max_tokens for b in batches)
+    assert all(len(b) * max(lengths[i] for i in b) <= batch_tokens for b in batches)
     assert len(sampler) == len(batches)
 
 
 def test_length_sampler_changes_order_per_epoch_and_pads_less_than_random_batches() -> None:
     rng = random.Random(1)
     lengths = [min(512, int(rng.paretovariate(1.1) * 20)) for _ in range(5000)]
-    sampler = LengthSampler(lengths, max_tokens=4096, seed=3)
+    sampler = LengthSampler(lengths, batch_tokens=4096, seed=3)
     first = list(sampler)
     sampler.set_epoch(1)
     second = list(sampler)
@@ -115,7 +115,7 @@ def test_length_sampler_feeds_a_dataloader_with_the_collator(tok) -> None:
 
     texts = ["word " * n for n in (1, 30, 2, 29, 3, 28, 4, 27)]
     data = [dict(tok(t)) for t in texts]
-    sampler = LengthSampler([len(d["input_ids"]) for d in data], max_tokens=80, seed=0)
+    sampler = LengthSampler([len(d["input_ids"]) for d in data], batch_tokens=80, seed=0)
     loader = DataLoader(data, batch_sampler=sampler, collate_fn=Collator(tok))
     shapes = [tuple(b["input_ids"].shape) for b in loader]
     assert sum(r for r, _ in shapes) == len(texts)

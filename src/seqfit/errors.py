@@ -13,7 +13,26 @@ row 3 has 802 tokens but the limit is 512. Fix: seqfit.fit(texts, strategy='wind
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
+
+#: Every stable code seqfit uses, for its own errors and for the diagnoses of ``seqfit.explain``.
+#: ``seqfit.diagnose.codes.CODES`` documents each one (a test keeps the two in step).
+Code = Literal[
+    # what goes wrong in a forward pass, a tokenizer call or generate()
+    "over_max_positions", "under_min_length", "token_id_out_of_vocab", "token_type_out_of_range",
+    "unexpected_token_type_ids", "ragged_batch_no_padding", "missing_pad_token",
+    "shape_mismatch", "bad_attention_mask", "label_alignment", "generation_length",
+    "padding_side", "pair_truncation", "stride_overflow", "model_max_length_sentinel",
+    "export_fixed_length", "length_multiple_constraint", "map_column_length_mismatch",
+    "cuda_device_side_assert",
+    # what seqfit itself refuses before any work
+    "model_load", "missing_dependency", "bad_input", "bad_data", "bad_option", "bad_batch",
+    "seqfit_error",
+    # nothing recognised
+    "unknown",
+]
+CODE_NAMES: tuple[Code, ...] = get_args(Code)
+_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class defined in Python, not a built-in
 
 
 class SeqfitError(ValueError):
@@ -23,7 +42,7 @@ class SeqfitError(ValueError):
     attributes; ``fix`` is the exact change to make.
     """
 
-    code = "seqfit_error"
+    code: Code = "seqfit_error"
 
     def __init__(self, message: str, *, fix: str | None = None, **fields: Any) -> None:
         self.message = message
@@ -64,7 +83,12 @@ class SeqfitError(ValueError):
 
 
 def _rebuild(cls: type[SeqfitError], state: dict[str, Any]) -> SeqfitError:
-    error = cls.__new__(cls)
+    # Errors that also subclass OSError or ImportError must be made by that built-in's __new__
+    # (the solid base Python picked): walk up the classes defined in Python to reach it.
+    base: Any = cls
+    while base.__flags__ & _HEAP_TYPE:
+        base = base.__base__
+    error: SeqfitError = base.__new__(cls)
     error.__dict__.update(state)
     error.args = (error._render(),)
     return error
@@ -80,14 +104,14 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-class ModelLoadError(SeqfitError):
+class ModelLoadError(SeqfitError, OSError):
     """A model or tokenizer could not be found or loaded (path, network, gated, remote code).
 
     ``reason`` is one of ``not_found``, ``offline``, ``gated``, ``remote_code``,
     ``unknown_architecture``, ``invalid``.
     """
 
-    code = "model_load"
+    code: Code = "model_load"
     model: str
     reason: str
 
@@ -98,7 +122,7 @@ class ModelLoadError(SeqfitError):
 class MissingDependencyError(SeqfitError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
 
-    code = "missing_dependency"
+    code: Code = "missing_dependency"
     feature: str
     package: str
     extra: str
@@ -116,7 +140,7 @@ class MissingDependencyError(SeqfitError, ImportError):
 class InputError(SeqfitError):
     """An input row is not what seqfit can work on (None, not a string, ...)."""
 
-    code = "bad_input"
+    code: Code = "bad_input"
     row: int | None
 
     def __init__(self, message: str, *, row: int | None = None, fix: str | None = None,
@@ -127,13 +151,13 @@ class InputError(SeqfitError):
 class DataError(InputError):
     """A data source cannot be read: missing, empty, corrupt, or without the column asked for."""
 
-    code = "bad_data"
+    code: Code = "bad_data"
 
 
 class OptionError(SeqfitError):
     """An option has a value seqfit cannot use; the message lists the valid values."""
 
-    code = "bad_option"
+    code: Code = "bad_option"
     option: str
     value: Any
 
@@ -145,7 +169,7 @@ class OptionError(SeqfitError):
 class TooLongError(SeqfitError):
     """An input is longer than the model or the chosen max_length accepts."""
 
-    code = "over_max_positions"
+    code: Code = "over_max_positions"
     length: int
     limit: int
     row: int | None
@@ -166,7 +190,7 @@ class TooLongError(SeqfitError):
 class TooShortError(SeqfitError):
     """An input is shorter than the architecture needs (CANINE, Funnel)."""
 
-    code = "under_min_length"
+    code: Code = "under_min_length"
     length: int
     minimum: int
     row: int | None
@@ -186,7 +210,7 @@ class TooShortError(SeqfitError):
 class NoRoomError(SeqfitError):
     """The special tokens, or the first text of a pair, leave no room for content."""
 
-    code = "pair_truncation"
+    code: Code = "pair_truncation"
     needed: int
     limit: int
     row: int | None
@@ -202,7 +226,7 @@ class BatchError(SeqfitError):
     ``seqfit.check`` raises one subclass per cause; ``field`` names the offending key of the batch.
     """
 
-    code = "bad_batch"
+    code: Code = "bad_batch"
     field: str | None
 
     def __init__(self, message: str, *, field: str | None = None, fix: str | None = None,
@@ -213,46 +237,46 @@ class BatchError(SeqfitError):
 class TokenIdError(BatchError):
     """An id is negative or not below the embedding table's size."""
 
-    code = "token_id_out_of_vocab"
+    code: Code = "token_id_out_of_vocab"
 
 
 class TokenTypeError(BatchError):
     """token_type_ids outside ``type_vocab_size``, or given to a model that does not take them."""
 
-    code = "token_type_out_of_range"
+    code: Code = "token_type_out_of_range"
 
 
 class UnexpectedTokenTypesError(TokenTypeError):
     """token_type_ids given to a model whose forward has no such argument."""
 
-    code = "unexpected_token_type_ids"
+    code: Code = "unexpected_token_type_ids"
 
 
 class ShapeError(BatchError):
     """Shapes of ids, mask, token types, positions or labels disagree."""
 
-    code = "mask_or_shape_mismatch"
+    code: Code = "shape_mismatch"
 
 
 class RaggedBatchError(BatchError):
     """Rows of different lengths that were never padded."""
 
-    code = "ragged_batch_no_padding"
+    code: Code = "ragged_batch_no_padding"
 
 
 class MissingPadTokenError(BatchError):
     """Rows must be padded but the tokenizer has no pad token."""
 
-    code = "missing_pad_token"
+    code: Code = "missing_pad_token"
 
 
 class MaskError(BatchError):
     """An attention mask that is not 0/1, is missing, or attends to padding."""
 
-    code = "mask_or_shape_mismatch"
+    code: Code = "bad_attention_mask"
 
 
 class PaddingSideError(BatchError):
     """Padding on a side that changes this model's outputs."""
 
-    code = "padding_side"
+    code: Code = "padding_side"

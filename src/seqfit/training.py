@@ -1,7 +1,7 @@
 """Training helpers: a padding ``Collator`` for ``transformers.Trainer`` and a token-budget
 ``LengthSampler`` for map-style datasets.
 
->>> sampler = LengthSampler([5, 50, 7, 48, 6, 52], max_tokens=160, shuffle=False)
+>>> sampler = LengthSampler([5, 50, 7, 48, 6, 52], batch_tokens=160, shuffle=False)
 >>> [sorted(batch) for batch in sampler]
 [[1, 3, 5], [0, 2, 4]]
 """
@@ -12,8 +12,10 @@ import random
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from ._checks import check_whole
+from .batching import pad_rows
 from .errors import MissingDependencyError, MissingPadTokenError, ShapeError, TooLongError
-from .limits import ModelLimits
+from .model.limits import limits_for
 from .plan import plan_batches
 
 LABEL_PAD = -100
@@ -22,7 +24,8 @@ LABEL_PAD = -100
 class Collator:
     """A drop-in ``data_collator``: pads every key of a list of features to the longest.
 
-    ``input_ids`` with the pad id (on the side ``limits.padding`` asks for, else the tokenizer's),
+    ``input_ids`` with the pad id (on the side the model's padding rule asks for, else the
+    tokenizer's),
     ``attention_mask``/``token_type_ids`` with 0, ``special_tokens_mask`` with 1, and sequence
     ``labels`` with -100. Features that carry ``word_ids`` (from ``encoding.word_ids()``) and one
     label per word get their labels aligned to word pieces: the first piece of each word takes the
@@ -36,9 +39,10 @@ class Collator:
     ([[101, 7, 102], [101, 102, 0]], [[1, 1, 1], [1, 1, 0]], [1, 0])
     """
 
-    def __init__(self, tokenizer: Any = None, *, limits: ModelLimits | None = None,
+    def __init__(self, tokenizer: Any = None, *, model: Any = None,
                  pad_token_id: int | None = None, pad_to_multiple_of: int | None = None,
                  label_all_tokens: bool = False, return_tensors: str = "pt") -> None:
+        limits = limits_for(model)
         self.limits = limits
         self.pad_token_id = pad_token_id if pad_token_id is not None else (
             getattr(tokenizer, "pad_token_id", None) if tokenizer is not None else (
@@ -92,19 +96,10 @@ class Collator:
         return 1 if key == "special_tokens_mask" else 0
 
     def _pad_key(self, key: str, values: list[Any], width: int) -> Any:
-        import numpy as np
-
         if key in ("labels", "label") and any(len(v) > width for v in values):
             raise ShapeError(f"{key} rows are longer than input_ids ({width}).", field=key,
                              fix="one label per token; align word labels with word_ids")
-        array = np.full((len(values), width), self._pad_value(key), dtype=np.int64)
-        for r, v in enumerate(values):
-            if len(v):
-                if self.left:
-                    array[r, width - len(v):] = v
-                else:
-                    array[r, :len(v)] = v
-        return array
+        return pad_rows(values, width, self._pad_value(key), left=self.left)
 
     def _align(self, feature: dict[str, Any], index: int) -> dict[str, Any]:
         word_ids = feature.pop("word_ids", None)
@@ -149,7 +144,7 @@ class LengthSampler:
     """A ``batch_sampler`` of token-budget, length-grouped batches with shuffling.
 
     Each epoch shuffles the row order, cuts it into pools of ``pool_batches`` batches' worth of
-    rows, plans length-sorted batches of at most ``max_tokens`` padded tokens inside each pool,
+    rows, plans length-sorted batches of at most ``batch_tokens`` padded tokens inside each pool,
     and shuffles the batches. Use it with ``DataLoader(dataset, batch_sampler=sampler,
     collate_fn=Collator(tokenizer))``; call ``set_epoch(epoch)`` for a new order each epoch.
 
@@ -158,11 +153,11 @@ class LengthSampler:
     ``dataset.map(lambda x: {"n": len(x["input_ids"])})["n"]``.
     """
 
-    def __init__(self, lengths: Sequence[int], *, max_tokens: int,
+    def __init__(self, lengths: Sequence[int], *, batch_tokens: int,
                  max_batch_size: int | None = None, shuffle: bool = True, seed: int = 0,
                  pool_batches: int = 64, pad_to_multiple_of: int | None = None) -> None:
         self.lengths = list(lengths)
-        self.max_tokens = max_tokens
+        self.batch_tokens = check_whole("batch_tokens", batch_tokens, example=16384) or 1
         self.max_batch_size = max_batch_size
         self.shuffle = shuffle
         self.seed = seed
@@ -185,11 +180,11 @@ class LengthSampler:
             return []
         mean = max(1, sum(self.lengths) // len(self.lengths))
         pool = len(order) if not self.shuffle else max(
-            1, self.pool_batches * max(1, self.max_tokens // mean))
+            1, self.pool_batches * max(1, self.batch_tokens // mean))
         out: list[list[int]] = []
         for start in range(0, len(order), pool):
             rows = order[start:start + pool]
-            plan = plan_batches([self.lengths[i] for i in rows], max_tokens=self.max_tokens,
+            plan = plan_batches([self.lengths[i] for i in rows], batch_tokens=self.batch_tokens,
                                 max_batch_size=self.max_batch_size,
                                 pad_to_multiple_of=self.pad_to_multiple_of)
             out.extend([rows[i] for i in batch] for batch in plan.batches)

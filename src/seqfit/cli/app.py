@@ -1,18 +1,19 @@
-"""Typer application: one function per command, each a thin layer over the library."""
+"""Typer application: one function per command, each a thin layer over the library.
+
+Library modules are imported inside the commands, so ``seqfit --help`` and every command pay only
+for what they use.
+"""
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from ..errors import SeqfitError
+from ._errors import print_json, run_reported
 
 app = typer.Typer(
     name="seqfit",
@@ -24,33 +25,29 @@ app = typer.Typer(
 out = Console(soft_wrap=False)
 err = Console(stderr=True)
 
-T = TypeVar("T")
-
 
 class Format(str, Enum):
     human = "human"
     json = "json"
 
 
+class InputFormat(str, Enum):
+    auto = "auto"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    parquet = "parquet"
+    text = "text"
+    files = "files"
+    arrow = "arrow"
+
+
+class By(str, Enum):
+    line = "line"
+    file = "file"
+
+
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="human or json.")]
-
-
-def run_reported(call: Callable[[], T]) -> T:
-    """Run ``call``; turn a SeqfitError into one clear line on stderr and exit status 1.
-
-    The traceback is shown only with ``SEQFIT_DEBUG=1``.
-    """
-    try:
-        return call()
-    except SeqfitError as exc:
-        if os.environ.get("SEQFIT_DEBUG"):
-            raise
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-        raise typer.Exit(1) from None
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
 @app.command("inspect")
@@ -62,11 +59,13 @@ def inspect_command(
         "--trust-remote-code", help="Allow code from the model repository to run.")] = False,
 ) -> None:
     """Show everything that decides whether an input fits MODEL, and why."""
-    from ..limits import inspect
+    from ..model.limits import inspect
     from .render import render_limits
 
-    limits = run_reported(lambda: inspect(model, trust_remote_code=trust_remote_code))
-    if format is Format.json:
+    as_json = format is Format.json
+    limits = run_reported(err, lambda: inspect(model, trust_remote_code=trust_remote_code),
+                          as_json=as_json)
+    if as_json:
         print_json(limits.to_dict())
     else:
         render_limits(out, limits)
@@ -83,12 +82,13 @@ def explain_command(
     format: FormatOption = Format.human,
 ) -> None:
     """Explain an error, a traceback or a whole log: root cause, numbers, and the fix."""
-    from ..explain import explain
+    from ..diagnose.engine import explain
     from .render import render_explanation
 
-    text = run_reported(lambda: read_text(file, error))
-    explanation = run_reported(lambda: explain(text, model=model))
-    if format is Format.json:
+    as_json = format is Format.json
+    text = run_reported(err, lambda: read_text(file, error), as_json=as_json)
+    explanation = run_reported(err, lambda: explain(text, model=model), as_json=as_json)
+    if as_json:
         print_json(explanation.to_dict())
     else:
         render_explanation(out, explanation)
@@ -123,8 +123,11 @@ def profile_command(
                      ] = None,
     column: Annotated[str | None, typer.Option(help="The text column.")] = None,
     pair_column: Annotated[str | None, typer.Option(help="The second text of pairs.")] = None,
-    by: Annotated[str, typer.Option(help="For a folder of .txt files: 'file' makes each file "
-                                         "a document.")] = "line",
+    input_format: Annotated[InputFormat, typer.Option(
+        "--input-format", help="How to read DATA; auto goes by the file name.")
+                            ] = InputFormat.auto,
+    by: Annotated[By, typer.Option(help="For a folder of .txt files: 'file' makes each file "
+                                        "a document.")] = By.line,
     max_length: Annotated[int | None, typer.Option(help="Default: the model's limit.")] = None,
     overlap: Annotated[int | None, typer.Option(help="Window overlap in tokens.")] = None,
     batch_tokens: Annotated[int | None, typer.Option(help="Token budget per batch.")] = None,
@@ -135,20 +138,22 @@ def profile_command(
     format: FormatOption = Format.human,
 ) -> None:
     """How DATA's texts fit a model: lengths, loss per strategy, max_length, padding cost."""
-    from ..profiler import profile
+    from ..profiling.runner import profile
     from .render import profile_progress, render_profile
 
+    as_json = format is Format.json
     with profile_progress(err, data) as on_progress:
-        result = run_reported(lambda: profile(
-            data, model=model, column=column, pair_column=pair_column, by=by,
-            max_length=max_length, overlap=overlap, batch_tokens=batch_tokens, sample=sample,
-            on_progress=on_progress))
+        result = run_reported(err, lambda: profile(
+            data, model=model, column=column, pair_column=pair_column,
+            input_format=input_format.value, by=by.value, max_length=max_length,
+            overlap=overlap, batch_tokens=batch_tokens, sample=sample,
+            on_progress=on_progress), as_json=as_json)
     if report:
-        from ..report import write_report
+        from ..profiling.html import write_report
 
-        path = run_reported(lambda: write_report(result, report))
-        err.print(f"report written to {path}")
-    if format is Format.json:
+        path = run_reported(err, lambda: write_report(result, report), as_json=as_json)
+        err.print(f"report written to {path}", markup=False, highlight=False)
+    if as_json:
         print_json(result.to_dict())
     else:
         render_profile(out, result)
@@ -161,7 +166,7 @@ def run_command(
     script: Annotated[str, typer.Argument(help="The Python script to run.")],
 ) -> None:
     """Run SCRIPT; on a length, padding or vocabulary error, explain it above the traceback."""
-    from ..guard import run_script
+    from ..diagnose.runner import run_script
 
     status = run_script(script, list(ctx.args), write=sys.stderr.write)
     raise typer.Exit(status)
@@ -174,7 +179,7 @@ def _root(
     if version:
         from .. import __version__
 
-        out.print(f"seqfit {__version__}")
+        out.print(f"seqfit {__version__}", markup=False, highlight=False)
         raise typer.Exit()
 
 

@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..explain import Explanation
-from ..limits import ModelLimits
-from ..positions import SideLimits
-from ..profile import Estimate, Profile
+from ..diagnose.engine import Explanation
+from ..model.limits import ModelLimits
+from ..model.positions import SideLimits
+from ..profiling.stats import Estimate, Profile
 
 
 def _n(value: int | None, none: str = "no hard limit") -> str:
@@ -115,7 +115,7 @@ def profile_progress(console: Console, data: str) -> Iterator[Callable[[int, int
 
 
 def _est(estimate: Estimate, percent: bool = False) -> str:
-    from ..report import fmt
+    from ..profiling.html import fmt
 
     return fmt(estimate, percent)
 

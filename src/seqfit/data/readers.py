@@ -1,0 +1,374 @@
+"""Streaming readers: rows of text from JSONL, CSV/TSV, Parquet, plain text, folders and stdin.
+
+Every reader yields :class:`RowBatch` es of at most ``batch_size`` rows, so memory stays flat
+however large the input; rows that cannot be used are reported with their line (or row) number
+and the reason, never raised mid-stream.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .._checks import check_choice, check_whole
+from ..errors import DataError, MissingDependencyError
+
+FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "text", "files", "arrow")
+BY = ("line", "file")
+
+
+@dataclass
+class RowBatch:
+    texts: list[str] = field(default_factory=list)
+    pairs: list[str] | None = None
+    lines: list[int] = field(default_factory=list)
+    invalid: list[tuple[int, str]] = field(default_factory=list)
+    bytes_read: int = 0
+
+
+def detect_format(path: Path) -> str:
+    if path.is_dir():
+        if (path / "state.json").exists() or any(path.glob("*.arrow")):
+            return "arrow"
+        return "files"
+    name = path.name.lower()
+    for suffix, fmt in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "jsonl"),
+                        (".csv", "csv"), (".tsv", "tsv"), (".parquet", "parquet"),
+                        (".pq", "parquet")):
+        if name.endswith(suffix):
+            return fmt
+    return "text"
+
+
+def read_batches(source: Any, *, column: str | None = None, pair_column: str | None = None,
+                 input_format: str = "auto", by: str = "line", batch_size: int = 1000,
+                 limit: int | None = None) -> Iterator[RowBatch]:
+    """Batches of rows from ``source`` (a path, ``-`` for stdin, or a binary file object).
+
+    The source and the options are checked when the call is made; rows are read as the batches
+    are taken.
+    """
+    check_choice("input_format", input_format, FORMATS, option="--input-format")
+    check_choice("by", by, BY, option="--by")
+    batch_size = check_whole("batch_size", batch_size, example=1000) or 1
+    limit = check_whole("limit", limit, minimum=0, optional=True, example=1000)
+    if source == "-" or hasattr(source, "read"):
+        stream = sys_stdin() if source == "-" else source
+        head = stream.peek(1)[:1] if hasattr(stream, "peek") else b""
+        fmt = input_format if input_format != "auto" else ("jsonl" if head == b"{" else "text")
+        return _limit(_by_format(fmt, stream, "<stdin>", column, pair_column, batch_size),
+                      limit)
+    path = Path(os.fspath(source)).expanduser()
+    if not path.exists():
+        raise DataError(f"{str(path)!r} does not exist.", fix="check the path")
+    fmt = detect_format(path) if input_format == "auto" else input_format
+    if path.is_dir():
+        if fmt == "arrow":
+            return _limit(_arrow_folder(path, column, pair_column, batch_size), limit)
+        return _limit(_text_files(path, by, batch_size), limit)
+    if path.stat().st_size == 0:
+        raise DataError(f"{str(path)!r} is empty: no rows to read.",
+                        fix="check the file, or the command that wrote it")
+    if fmt == "parquet":
+        return _limit(_parquet(path, column, pair_column, batch_size), limit)
+    return _limit(_from_file(path, fmt, column, pair_column, batch_size), limit)
+
+
+def _from_file(path: Path, fmt: str, column: str | None, pair_column: str | None,
+               batch_size: int) -> Iterator[RowBatch]:
+    with path.open("rb") as stream:
+        yield from _by_format(fmt, stream, str(path), column, pair_column, batch_size)
+
+
+def sys_stdin() -> IO[bytes]:
+    """Standard input as bytes that can be peeked at (to sniff the format)."""
+    import sys
+
+    buffer: Any = sys.stdin.buffer
+    return buffer if hasattr(buffer, "peek") else io.BufferedReader(buffer)
+
+
+def _limit(batches: Iterator[RowBatch], limit: int | None) -> Iterator[RowBatch]:
+    if limit is None:
+        yield from batches
+        return
+    left = limit
+    for batch in batches:
+        if left <= 0:
+            return
+        if len(batch.texts) > left:
+            batch.texts = batch.texts[:left]
+            batch.lines = batch.lines[:left]
+            if batch.pairs is not None:
+                batch.pairs = batch.pairs[:left]
+        left -= len(batch.texts)
+        yield batch
+
+
+def _by_format(fmt: str, stream: IO[bytes], name: str, column: str | None,
+               pair_column: str | None, batch_size: int) -> Iterator[RowBatch]:
+    if fmt == "jsonl":
+        return _jsonl(stream, name, column, pair_column, batch_size)
+    if fmt in ("csv", "tsv"):
+        return _csv(stream, name, column, pair_column, batch_size, "\t" if fmt == "tsv" else ",")
+    if fmt == "text":
+        return _text(stream, batch_size)
+    raise DataError(f"format {fmt!r} cannot be read from {name}.", fix="--input-format jsonl")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    name = type(value).__name__
+    return {"int": "a number", "float": "a number", "bool": "a boolean", "list": "a list",
+            "dict": "an object"}.get(name, f"a {name}")
+
+
+def _pick_column(columns: list[str], string_columns: list[str], column: str | None,
+                 name: str) -> str:
+    if column is not None:
+        if column not in columns:
+            best = "text" if "text" in string_columns else (
+                string_columns[0] if string_columns else "NAME")
+            raise DataError(f"{name} has no column {column!r}; columns: "
+                            f"{', '.join(columns) or 'none'}.", fix=f"--column {best}")
+        return column
+    if "text" in columns:
+        return "text"
+    if len(string_columns) == 1:
+        return string_columns[0]
+    raise DataError(f"{name}: cannot tell which column holds the text (string columns: "
+                    f"{', '.join(string_columns) or 'none'}).",
+                    fix=f"--column {string_columns[0] if string_columns else 'NAME'}")
+
+
+class _Batcher:
+    def __init__(self, batch_size: int, pairs: bool) -> None:
+        self.batch_size = batch_size
+        self.pairs = pairs
+        self.batch = self._new()
+
+    def _new(self) -> RowBatch:
+        return RowBatch(pairs=[] if self.pairs else None)
+
+    def add(self, line: int, text: Any, pair: Any = "") -> None:
+        bad = [f"{what} is {_describe(v)}" for what, v in (("text", text), ("pair", pair))
+               if not isinstance(v, str)]
+        if bad:
+            self.batch.invalid.append((line, "; ".join(bad)))
+        elif not text.strip() and not (self.pairs and pair.strip()):
+            self.batch.invalid.append((line, "blank"))
+        else:
+            self.batch.texts.append(text)
+            self.batch.lines.append(line)
+            if self.batch.pairs is not None:
+                self.batch.pairs.append(pair)
+
+    def full(self) -> bool:
+        return len(self.batch.texts) + len(self.batch.invalid) >= self.batch_size
+
+    def take(self, nbytes: int) -> RowBatch:
+        out = self.batch
+        out.bytes_read = nbytes
+        self.batch = self._new()
+        return out
+
+
+def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | None,
+           batch_size: int) -> Iterator[RowBatch]:
+    batcher = _Batcher(batch_size, pair_column is not None)
+    chosen: str | None = None
+    nbytes = 0
+    for number, raw in enumerate(stream, start=1):
+        nbytes += len(raw)
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            batcher.batch.invalid.append((number, f"invalid UTF-8 at byte {exc.start}"))
+            continue
+        if not line.strip():
+            batcher.batch.invalid.append((number, "blank line"))
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            batcher.batch.invalid.append((number, f"invalid JSON: {exc.msg}"))
+            continue
+        if not isinstance(row, dict):
+            batcher.batch.invalid.append((number, f"not a JSON object but {_describe(row)}"))
+            continue
+        if chosen is None:
+            strings = [k for k, v in row.items() if isinstance(v, str)]
+            chosen = _pick_column(list(row), strings, column, name)
+            if pair_column is not None and pair_column not in row:
+                raise DataError(f"{name} has no column {pair_column!r}; columns: "
+                                f"{', '.join(row)}.", fix="--pair-column NAME")
+        if chosen not in row:
+            batcher.batch.invalid.append((number, f"no {chosen!r} key"))
+            continue
+        batcher.add(number, row[chosen], row.get(pair_column, None) if pair_column else "")
+        if batcher.full():
+            yield batcher.take(nbytes)
+            nbytes = 0
+    if chosen is None and not batcher.batch.invalid:
+        raise DataError(f"{name} is empty: no rows to profile.", fix="check the input")
+    yield batcher.take(nbytes)
+
+
+def _csv(stream: IO[bytes], name: str, column: str | None, pair_column: str | None,
+         batch_size: int, delimiter: str) -> Iterator[RowBatch]:
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError(f"{name} is empty: no header, no rows.", fix="check the file") from None
+    except csv.Error as exc:
+        raise DataError(f"{name} is not valid CSV: {exc}.", fix="--input-format text") from None
+    chosen = _pick_column(header, header, column, name)
+    index = header.index(chosen)
+    pair_index = None
+    if pair_column is not None:
+        if pair_column not in header:
+            raise DataError(f"{name} has no column {pair_column!r}; columns: "
+                            f"{', '.join(header)}.", fix="--pair-column NAME")
+        pair_index = header.index(pair_column)
+    batcher = _Batcher(batch_size, pair_column is not None)
+    try:
+        for row in reader:
+            number = reader.line_num
+            if len(row) <= max(index, pair_index or 0):
+                batcher.batch.invalid.append((number, f"{len(row)} fields, expected "
+                                                      f"{len(header)}"))
+            else:
+                value = row[index]
+                if "\ufffd" in value:
+                    batcher.batch.invalid.append((number, "invalid UTF-8"))
+                else:
+                    batcher.add(number, value, row[pair_index] if pair_index is not None else "")
+            if batcher.full():
+                yield batcher.take(0)
+    except csv.Error as exc:
+        raise DataError(f"{name} line {reader.line_num}: {exc}.", fix="fix the quoting, or "
+                        "--input-format text") from None
+    yield batcher.take(0)
+
+
+def _text(stream: IO[bytes], batch_size: int) -> Iterator[RowBatch]:
+    batcher = _Batcher(batch_size, False)
+    nbytes = 0
+    for number, raw in enumerate(stream, start=1):
+        nbytes += len(raw)
+        try:
+            line = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            batcher.batch.invalid.append((number, f"invalid UTF-8 at byte {exc.start}"))
+            continue
+        batcher.add(number, line)
+        if batcher.full():
+            yield batcher.take(nbytes)
+            nbytes = 0
+    yield batcher.take(nbytes)
+
+
+def _text_files(folder: Path, by: str, batch_size: int) -> Iterator[RowBatch]:
+    files = sorted(p for p in folder.rglob("*.txt") if p.is_file())
+    if not files:
+        raise DataError(f"{str(folder)!r} holds no .txt files and no datasets arrow files.",
+                        fix="point to a file, or a folder of .txt files")
+    if by != "file":
+        for path in files:
+            with path.open("rb") as stream:
+                yield from _text(stream, batch_size)
+        return
+    batcher = _Batcher(batch_size, False)
+    for number, path in enumerate(files, start=1):
+        data = path.read_bytes()
+        try:
+            batcher.add(number, data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            batcher.batch.invalid.append((number, f"{path.name}: invalid UTF-8 at byte "
+                                                  f"{exc.start}"))
+        if batcher.full():
+            yield batcher.take(len(data))
+    yield batcher.take(0)
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+    except ImportError:
+        raise MissingDependencyError("reading Parquet and datasets folders", "pyarrow",
+                                     "parquet") from None
+    return pyarrow
+
+
+def _record_batches(name: str, schema: Any, batches: Iterator[Any], column: str | None,
+                    pair_column: str | None, batch_size: int) -> Iterator[RowBatch]:
+    """Pick the columns now (a missing one is an error at once); convert rows lazily."""
+    pa = _pyarrow()
+    names = list(schema.names)
+    strings = [f.name for f in schema if pa.types.is_string(f.type) or
+               pa.types.is_large_string(f.type)]
+    chosen = _pick_column(names, strings, column, name)
+    if pair_column is not None and pair_column not in names:
+        raise DataError(f"{name} has no column {pair_column!r}; columns: {', '.join(names)}.",
+                        fix="--pair-column NAME")
+    return _record_rows(batches, chosen, pair_column, batch_size)
+
+
+def _record_rows(batches: Iterator[Any], chosen: str, pair_column: str | None,
+                 batch_size: int) -> Iterator[RowBatch]:
+    row = 0
+    for record in batches:
+        texts = record.column(chosen).to_pylist()
+        pairs = record.column(pair_column).to_pylist() if pair_column else None
+        batcher = _Batcher(batch_size, pair_column is not None)
+        for i, text in enumerate(texts):
+            batcher.add(row + i, text, pairs[i] if pairs is not None else "")
+        row += len(texts)
+        yield batcher.take(record.nbytes)
+
+
+def _parquet(path: Path, column: str | None, pair_column: str | None,
+             batch_size: int) -> Iterator[RowBatch]:
+    """Open the file and check its columns now; read its rows as the batches are taken."""
+    _pyarrow()
+    import pyarrow.parquet as pq
+
+    try:
+        file = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        raise DataError(f"{str(path)!r} is not a readable Parquet file: {exc}.",
+                        fix="check the file, or --input-format jsonl (or csv) if it is not "
+                            "Parquet") from None
+    schema = file.schema_arrow
+    wanted = [c for c in (column, pair_column) if c]
+    columns = wanted if wanted and all(c in schema.names for c in wanted) else None
+    return _record_batches(str(path), schema, file.iter_batches(
+        batch_size=batch_size, columns=columns), column, pair_column, batch_size)
+
+
+def _arrow_folder(folder: Path, column: str | None, pair_column: str | None,
+                  batch_size: int) -> Iterator[RowBatch]:
+    pa = _pyarrow()
+    files = sorted(folder.glob("*.arrow"))
+    if not files:
+        raise DataError(f"{str(folder)!r} has no .arrow files.", fix="point to the folder "
+                        "save_to_disk wrote")
+    for path in files:
+        try:
+            reader = pa.ipc.open_stream(pa.memory_map(str(path)))
+        except pa.ArrowInvalid:
+            reader = pa.ipc.open_file(pa.memory_map(str(path)))
+            batches = (reader.get_batch(i) for i in range(reader.num_record_batches))
+        else:
+            batches = iter(reader)
+        yield from _record_batches(str(path), reader.schema, batches, column, pair_column,
+                                   batch_size)

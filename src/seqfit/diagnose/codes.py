@@ -1,0 +1,205 @@
+"""Every stable code, documented: what it means in plain words, the fix to type, and what tells
+it apart from its neighbours. The codes themselves are declared once, as
+:data:`seqfit.errors.Code`; a test keeps this table and that list in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import Code
+
+#: Codes that only seqfit's own refusals carry: no library message maps to them.
+SEQFIT_ONLY: frozenset[Code] = frozenset({
+    "model_load", "missing_dependency", "bad_input", "bad_data", "bad_option", "bad_batch",
+    "seqfit_error"})
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    title: str
+    cause: str
+    fix: str
+    tell_apart: str | None = None
+
+
+WINDOW_FIX = ("tokenizer(texts, truncation=True, max_length={limit}), or keep every token with "
+              "seqfit.fit(texts, tokenizer=tokenizer, strategy='window')")
+
+CODES: dict[Code, CodeInfo] = {
+    "over_max_positions": CodeInfo(
+        "Input longer than the model's position table",
+        "An input[ of {length} tokens] is longer than the model's position table[ ({limit} "
+        "tokens, special tokens included)]: positions past the table do not exist, so the "
+        "lookup fails (or, in some models, a shape check does).",
+        WINDOW_FIX,
+        "the failing frame: position_embeddings/wpe/embed_positions means length; "
+        "word_embeddings/wte/embed_tokens means a token id; or run "
+        "seqfit.check(batch, model=model)"),
+    "token_id_out_of_vocab": CodeInfo(
+        "Token id outside the embedding table",
+        "A token id[ ({index})] is not below the size of the embedding table[ ({vocab_rows} "
+        "rows)]: the tokenizer knows tokens the model does not, usually added tokens without "
+        "resizing, or a tokenizer from another model.",
+        "model.resize_token_embeddings(len(tokenizer)) after adding tokens, or load the "
+        "tokenizer of this model: AutoTokenizer.from_pretrained(<model name>)",
+        "print(input_ids.max(), model.get_input_embeddings().num_embeddings), or "
+        "seqfit.check(batch, model=model)"),
+    "token_type_out_of_range": CodeInfo(
+        "token_type_ids outside type_vocab_size",
+        "token_type_ids hold a value the model has no embedding for[ (type_vocab_size is "
+        "{type_vocab_size})]; RoBERTa-family models have a single token type, yet a BERT-style "
+        "tokenizer marks the second text of a pair with 1.",
+        "tokenizer(..., return_token_type_ids=False), or use the model's own tokenizer",
+        "print(batch['token_type_ids'].max(), model.config.type_vocab_size)"),
+    "unexpected_token_type_ids": CodeInfo(
+        "token_type_ids given to a model that takes none",
+        "The batch has token_type_ids but this model's forward() has no such argument "
+        "(DistilBERT, BART, GPT-Neo and most decoders).",
+        "tokenizer(..., return_token_type_ids=False), or batch.pop('token_type_ids') before "
+        "model(**batch)"),
+    "ragged_batch_no_padding": CodeInfo(
+        "Rows of different lengths were never padded",
+        "A batch was built from sequences of different lengths[ ({length} vs {other})] "
+        "without padding, so they cannot form one tensor.",
+        "tokenizer(texts, padding=True, truncation=True, return_tensors='pt'), or "
+        "DataCollatorWithPadding(tokenizer) / seqfit.Collator(tokenizer) as data_collator"),
+    "missing_pad_token": CodeInfo(
+        "The tokenizer has no pad token",
+        "Rows of different lengths must be padded, but this tokenizer (often GPT-2 or Llama) "
+        "defines no pad token, and the model has no pad_token_id.",
+        "tokenizer.pad_token = tokenizer.eos_token; model.config.pad_token_id = "
+        "tokenizer.pad_token_id"),
+    "shape_mismatch": CodeInfo(
+        "Inputs whose shapes disagree",
+        "Two inputs of the forward pass have different shapes[ ({length} vs {other})]: an "
+        "attention_mask or labels built separately from the ids, or a keyword passed twice.",
+        "build ids, mask and labels in one tokenizer call and pass them once: "
+        "model(**tokenizer(texts, padding=True, return_tensors='pt'), labels=labels)",
+        "print({k: v.shape for k, v in batch.items()})"),
+    "label_alignment": CodeInfo(
+        "Token labels not aligned with the word pieces",
+        "Token-classification labels have one entry per word[ ({other})] but the model "
+        "predicts one per word piece[ ({length})]; they must be aligned and padded with -100.",
+        "align with encoding.word_ids(): the first piece of each word gets its label, the rest "
+        "and special tokens -100; seqfit.Collator(tokenizer) does this when features carry "
+        "word_ids",
+        "compare len(labels[i]) with len(input_ids[i]) for a few rows"),
+    "generation_length": CodeInfo(
+        "Generation length at odds with the input or the model",
+        "generate() was asked for a total length[ ({limit})] that the prompt[ ({length} "
+        "tokens)] already fills, or that runs past the model's position table.",
+        "generate(**inputs, max_new_tokens=N) with N + prompt length <= the model's limit "
+        "(seqfit inspect MODEL), instead of max_length"),
+    "padding_side": CodeInfo(
+        "Padding on the wrong side for this model",
+        "A decoder-only model was padded on the right for generation (or Flash Attention was "
+        "given right padding): new tokens follow the padding, and outputs go wrong.",
+        "tokenizer.padding_side = 'left' before tokenizing prompts for generate(); pass the "
+        "attention_mask"),
+    "pair_truncation": CodeInfo(
+        "Pair truncation cannot cut enough from the chosen text",
+        "truncation='only_second' (or 'only_first') must remove[ {remove}] tokens from one "
+        "text, but that text[ has only {length} tokens]: the other text alone is too long.",
+        "truncation='longest_first', or shorten the question, or raise max_length; "
+        "seqfit.fit(questions, text_pairs=contexts, strategy='window') slides over the context"),
+    "stride_overflow": CodeInfo(
+        "stride too large for max_length",
+        "return_overflowing_tokens with a stride that leaves no room: the stride (tokens "
+        "shared between windows) must be smaller than max_length minus the special tokens and "
+        "the first text.",
+        "stride=max_length // 4, or seqfit.fit(..., strategy='window', overlap=N): overlap is "
+        "the shared count, checked against the room"),
+    "model_max_length_sentinel": CodeInfo(
+        "tokenizer.model_max_length is the 1e30 'unknown' sentinel",
+        "This tokenizer has no known limit, so model_max_length is int(1e30) "
+        "(1000000000000000019884624838656); code that pads or allocates to it overflows.",
+        "pass max_length explicitly: tokenizer(..., padding='max_length', truncation=True, "
+        "max_length={limit}); seqfit inspect MODEL shows the real limit"),
+    "export_fixed_length": CodeInfo(
+        "Exported model with a fixed sequence length",
+        "The model was exported (ONNX, TorchScript trace, TensorRT) with a fixed sequence "
+        "length[ ({limit})]; an input[ of {length} tokens] does not match it.",
+        "pad every input to the exported length: tokenizer(..., padding='max_length', "
+        "truncation=True, max_length={limit}), or export with a dynamic sequence axis"),
+    "length_multiple_constraint": CodeInfo(
+        "Length not allowed by this architecture",
+        "This architecture constrains the length itself (Reformer's axial positions in "
+        "training, Longformer/LED attention windows, Funnel's pooling, CANINE's downsampling)"
+        "[: {length} tokens is not a length it accepts].",
+        "pad to an accepted length: tokenizer(..., padding='max_length', max_length=N) with N "
+        "from seqfit inspect MODEL (length multiple, min tokens)"),
+    "map_column_length_mismatch": CodeInfo(
+        "datasets.map returned more rows than it was given",
+        "A batched map with return_overflowing_tokens=True turned[ {other}] rows into[ "
+        "{length}] windows, but the old columns still have one value per input row[ (column "
+        "{column})].",
+        "dataset.map(fn, batched=True, remove_columns=dataset.column_names), and carry "
+        "per-window fields with overflow_to_sample_mapping"),
+    "cuda_device_side_assert": CodeInfo(
+        "CUDA device-side assert (an index out of range on the GPU)",
+        "A GPU kernel indexed past a table: on CUDA, 'index out of range' shows up as a "
+        "device-side assert. Almost always a position beyond max_position_embeddings or a token "
+        "id beyond the vocabulary.",
+        "run seqfit.check(batch, model=model) before the forward pass (or the same batch on CPU) "
+        "to get the exact cause; restart the process: the CUDA context is unusable after the "
+        "assert",
+        "seqfit.check(batch, model=model), or CUDA_LAUNCH_BLOCKING=1 and run the batch on CPU"),
+    "under_min_length": CodeInfo(
+        "Input shorter than the architecture needs",
+        "An input[ of {length} tokens] is shorter than this architecture accepts[ (at least "
+        "{minimum})]: CANINE downsamples characters and Funnel pools the sequence, so too few "
+        "positions are left for their later layers.",
+        "pad short inputs up to the minimum: tokenizer(..., padding='max_length', "
+        "max_length=N) with N from seqfit inspect MODEL (min tokens); seqfit.batches pads to it "
+        "by itself",
+        "print(input_ids.shape[-1]) against the min tokens seqfit inspect MODEL shows"),
+    "bad_attention_mask": CodeInfo(
+        "Attention mask missing, not 0/1, or attending padding",
+        "The batch is padded but the attention mask is missing, holds values other than 0 and "
+        "1, or marks padding as real tokens: the model attends to the padding and its outputs "
+        "change silently.",
+        "pass the tokenizer's own mask: model(**tokenizer(texts, padding=True, "
+        "return_tensors='pt')), or attention_mask = (input_ids != pad_token_id).long()",
+        "seqfit.check(batch, model=model) names the row"),
+    "model_load": CodeInfo(
+        "The model or its tokenizer could not be loaded",
+        "seqfit could not read the model's config or tokenizer: a wrong name or path, no "
+        "network, a gated repository, or code in the repository that was not allowed to run.",
+        "check the name or folder (it must hold config.json), log in for gated models (hf auth "
+        "login), or pass --trust-remote-code after reading the repository's code"),
+    "missing_dependency": CodeInfo(
+        "An optional dependency is not installed",
+        "This feature needs a package that is not installed.",
+        "install the package the message names, or the seqfit extra that brings it (the "
+        "torch, plot or parquet extra)"),
+    "bad_input": CodeInfo(
+        "An input row seqfit cannot work on",
+        "A row is not text (None, a number, a list) or the inputs do not line up.",
+        "clean the rows, or pass on_bad='skip' to list them instead of failing"),
+    "bad_data": CodeInfo(
+        "A data source that cannot be read",
+        "The file or folder is missing, empty, corrupt, or lacks the column asked for.",
+        "check the path, the format (--input-format) and the column (--column)"),
+    "bad_option": CodeInfo(
+        "An option with a value seqfit cannot use",
+        "An option is out of range or not one of its valid values.",
+        "use one of the valid values the message lists"),
+    "bad_batch": CodeInfo(
+        "A batch that would fail or give wrong outputs",
+        "seqfit.check found a batch the model cannot take as it is.",
+        "follow the fix in the message; seqfit.check(batch, model=model) names the key, row "
+        "and position"),
+    "seqfit_error": CodeInfo(
+        "seqfit refused the input",
+        "seqfit stopped before any work because the input cannot give a correct result.",
+        "follow the fix in the message"),
+    "unknown": CodeInfo(
+        "Not a length, padding or vocabulary error seqfit recognises",
+        "Nothing in this text matches the length, padding, mask or vocabulary errors seqfit "
+        "knows.",
+        "read the last line of the traceback; if the model is involved, seqfit.check(batch, "
+        "model=model) validates the batch"),
+}
+
+

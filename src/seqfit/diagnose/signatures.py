@@ -1,0 +1,399 @@
+"""What length, padding and vocabulary errors look like.
+
+``SIGNATURES`` are the message shapes seqfit recognises, each voting for codes (documented in
+:mod:`seqfit.diagnose.codes`) with the numbers it carries; ``FRAME_HINTS`` move votes by the
+traceback's frames.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from .. import errors
+from ..errors import CODE_NAMES, Code
+
+#: Every seqfit error class, by name, with its code: a pasted seqfit error explains to that code.
+SEQFIT_ERROR_CODES: dict[str, Code] = {
+    name: cls.code for name, cls in vars(errors).items()
+    if isinstance(cls, type) and issubclass(cls, errors.SeqfitError)}
+
+
+@dataclass(frozen=True)
+class Vote:
+    code: Code
+    weight: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A message shape. ``votes`` maps a match (with the whole text and the frames) to votes."""
+
+    name: str
+    pattern: re.Pattern[str]
+    votes: Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]
+
+
+def _ints(match: re.Match[str], **groups: int) -> dict[str, Any]:
+    return {name: int(match.group(index)) for name, index in groups.items()}
+
+
+def simple(code: Code, weight: float = 3.0, **groups: int
+           ) -> Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]:
+    def votes(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+        return [Vote(code, weight, _ints(match, **groups))]
+
+    return votes
+
+
+POSITION_FRAME = re.compile(r"position_embeddings|embed_positions|\bwpe\b|position_ids|"
+                            r"create_position_ids|PositionalEmbedding|position_embedding_type|"
+                            r"token_type_ids\[|buffered_token_type_ids|position_bias|"
+                            r"sinusoidal|rotary|\bsincos\b", re.I)
+VOCAB_FRAME = re.compile(r"word_embeddings|\bwte\b|embed_tokens|self\.shared|inputs_embeds = "
+                         r"self\.embed|get_input_embeddings|\.embedding\(input_ids", re.I)
+TYPE_FRAME = re.compile(r"token_type_embeddings", re.I)
+TOKEN_CLASSIFICATION = re.compile(r"ForTokenClassification|token.classification|"
+                                  r"\bner_tags\b|\bpos_tags\b", re.I)
+GENERATE = re.compile(r"generation[/\\]utils\.py|in generate\b|\.generate\(", re.I)
+# Architectures whose own length rules (minimum, multiple, exact length) fail with shape errors.
+MINIMUM_MODELS = frozenset({"funnel", "canine"})  # too short fails; lengths above a minimum run
+LENGTH_RULE_MODELS = re.compile(r"modeling_(funnel|canine|nystromformer|reformer|longformer|"
+                                r"led|big_bird|bigbird_pegasus)\.py")
+SHAPE_ERROR = re.compile(r"Invalid computed output size|is invalid for input of size|"
+                         r"doesn't match the broadcast shape|must be divisible", re.I)
+COMMON_LIMITS = {64, 66, 77, 128, 256, 384, 512, 514, 1024, 1026, 2048, 4096, 4098, 8192, 16384}
+
+
+LIBRARY_FRAME = re.compile(r"[/\\]torch[/\\]|[/\\]transformers[/\\]utils[/\\]|"
+                           r"[/\\]accelerate[/\\]|<frozen |[/\\]functools\.py")
+
+
+def innermost(frames: tuple[str, ...], count: int = 4) -> str:
+    """The last ``count`` frames of model code (torch internals and wrappers skipped): where
+    the failing call was made."""
+    own = [f for f in frames if not LIBRARY_FRAME.search(f.split(": ", 1)[0])]
+    return "\n".join((own or list(frames))[-count:])
+
+
+def _table_of(line: str) -> str | None:
+    """Which table a line of model code indexes: 'type', 'position', 'vocab' or None."""
+    if TYPE_FRAME.search(line):
+        return "type"
+    if POSITION_FRAME.search(line):
+        return "position"
+    if VOCAB_FRAME.search(line):
+        return "vocab"
+    return None
+
+
+def _failing_table(frames: tuple[str, ...], text: str, at: int) -> str | None:
+    """The table the innermost model-code frame was indexing, else the nearest code line
+    above the error that names one."""
+    own = innermost(frames, 3).splitlines()
+    for frame in reversed(own):
+        table = _table_of(frame.split(": ", 1)[-1])
+        if table is not None:
+            return table
+    for line in reversed(text[max(0, at - 1500):at].splitlines()):
+        table = _table_of(line)
+        if table is not None:
+            return table
+    return None
+
+
+def index_out_of_range(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """torch's 'index out of range in self' comes from whichever embedding overflowed."""
+    table = _failing_table(frames, text, match.start())
+    if table == "type":
+        return [Vote("token_type_out_of_range", 4.0)]
+    if table == "position":
+        if GENERATE.search("\n".join(frames)) or GENERATE.search(text):
+            return [Vote("generation_length", 4.5), Vote("over_max_positions", 2.0)]
+        return [Vote("over_max_positions", 4.0)]
+    if table == "vocab":
+        return [Vote("token_id_out_of_vocab", 4.0)]
+    if re.search(r"sequence length is longer than the specified maximum", text):
+        return [Vote("over_max_positions", 3.0), Vote("token_id_out_of_vocab", 1.0)]
+    # No frame says which table: length is the most common cause, ids the next.
+    return [Vote("over_max_positions", 2.0), Vote("token_id_out_of_vocab", 1.5),
+            Vote("token_type_out_of_range", 0.5)]
+
+
+def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """'The size of tensor a (X) must match the size of tensor b (Y)' (or torch's 'expanded
+    size'): a position table or bias of Y rows met X tokens, or two inputs (ids and mask, logits
+    and labels) disagree."""
+    a, b = int(match.group(1)), int(match.group(2))
+    evidence = {"length": a, "limit": b} if a > b else {"length": a, "other": b}
+    shapes = {"length": a, "other": b}
+    inner = innermost(frames, 3)
+    if re.search(r"\balibi\b", inner.splitlines()[-1] if inner else ""):
+        # ALiBi is built from the attention mask: a mask of another length than the ids
+        return [Vote("shape_mismatch", 3.5, shapes)]
+    table = _failing_table(frames, text, match.start())
+    if table == "position":
+        return [Vote("over_max_positions", 4.0, evidence)]
+    if re.search(r"mask", inner, re.I):
+        return [Vote("shape_mismatch", 3.5, shapes),
+                Vote("over_max_positions", 1.0, evidence)]
+    if a > b and b in COMMON_LIMITS:
+        return [Vote("over_max_positions", 3.0, evidence),
+                Vote("shape_mismatch", 1.0, shapes)]
+    return [Vote("shape_mismatch", 2.5, shapes),
+            Vote("over_max_positions", 1.5, evidence)]
+
+
+def out_of_bounds(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """'index X is out of bounds for dimension D with size N': a position buffer of N entries
+    (RoBERTa positions start at pad+1, GPT-J's sin/cos table) indexed at X."""
+    index, size = int(match.group(1)), int(match.group(3))
+    inner = innermost(frames)
+    if VOCAB_FRAME.search(inner) and not POSITION_FRAME.search(inner):
+        return [Vote("token_id_out_of_vocab", 3.0, {"index": index, "vocab_rows": size})]
+    return [Vote("over_max_positions", 3.0, {"index": index, "limit": size}),
+            Vote("token_id_out_of_vocab", 0.5, {"index": index, "vocab_rows": size})]
+
+
+def tf_gather(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """TensorFlow: 'indices[0,512] = 512 is not in [0, 512)'."""
+    index, size = int(match.group(1)), int(match.group(2))
+    if size in COMMON_LIMITS and index < 100_000:
+        return [Vote("over_max_positions", 3.0, {"length": index + 1, "limit": size}),
+                Vote("token_id_out_of_vocab", 1.0, {"index": index, "vocab_rows": size})]
+    return [Vote("token_id_out_of_vocab", 3.0, {"index": index, "vocab_rows": size}),
+            Vote("over_max_positions", 0.5, {"limit": size})]
+
+
+def torch_table(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """Older torch: 'index 512 out of table with 511 rows' -- 511 is the LAST valid index."""
+    index, last = int(match.group(1)), int(match.group(2))
+    rows = last + 1
+    if rows in COMMON_LIMITS or POSITION_FRAME.search(innermost(frames)):
+        return [Vote("over_max_positions", 3.0, {"index": index, "limit": rows}),
+                Vote("token_id_out_of_vocab", 1.0, {"index": index, "vocab_rows": rows})]
+    return [Vote("token_id_out_of_vocab", 3.0, {"index": index, "vocab_rows": rows}),
+            Vote("over_max_positions", 1.0, {"index": index, "limit": rows})]
+
+
+def batch_size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """'Expected input batch_size (A) to match target batch_size (B)' from a loss."""
+    a, b = int(match.group(1)), int(match.group(2))
+    evidence = {"length": a, "other": b}
+    if TOKEN_CLASSIFICATION.search(text):
+        return [Vote("label_alignment", 4.0, evidence), Vote("shape_mismatch", 1.0)]
+    return [Vote("shape_mismatch", 3.0, evidence), Vote("label_alignment", 1.5,
+                                                                 evidence)]
+
+
+def ragged(code_weight: float, **groups: int
+           ) -> Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]:
+    """Rows of different lengths: labels longer than ids (token classification), padding to
+    'max_length' with no max_length on a sentinel tokenizer, or plain missing padding."""
+    def votes(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+        evidence = _ints(match, **groups)
+        if re.search(r"padding\s*=\s*['\"]max_length['\"]", text) and not re.search(
+                r"max_length\s*=\s*\d", text):
+            return [Vote("model_max_length_sentinel", code_weight + 1.0),
+                    Vote("ragged_batch_no_padding", 1.0, evidence)]
+        if re.search(r"label", innermost(frames, 2)) or TOKEN_CLASSIFICATION.search(text):
+            return [Vote("label_alignment", code_weight + 0.5, evidence),
+                    Vote("ragged_batch_no_padding", 1.0, evidence)]
+        return [Vote("ragged_batch_no_padding", code_weight, evidence)]
+
+    return votes
+
+
+def length_rule_shapes(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """A shape error inside an architecture with its own length rules: a minimum (Funnel's
+    pooling, CANINE's downsampling) or a multiple / exact length (Nystromformer, Reformer,
+    Longformer, LED, BigBird)."""
+    shaped = SHAPE_ERROR.search(text)
+    code: Code = "under_min_length" if match.group(1) in MINIMUM_MODELS else \
+        "length_multiple_constraint"
+    return [Vote(code, 3.5 if shaped else 1.5, {"model_type": match.group(1)})]
+
+
+def seqfit_own(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """seqfit's own errors and explanations, pasted back: the class or the code they name."""
+    if match.group("code"):
+        return [Vote(cast(Code, match.group("code")), 6.0)]
+    return [Vote(SEQFIT_ERROR_CODES[match.group("cls")], 6.0)]
+
+
+def device_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    return [Vote("cuda_device_side_assert", 4.0)]
+
+
+def huge_int(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    return [Vote("model_max_length_sentinel", 3.5, {"model_max_length": int(1e30)})]
+
+
+def flag(code: Code, weight: float = 3.0
+         ) -> Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]:
+    return simple(code, weight)
+
+
+def _sig(name: str, pattern: str,
+         votes: Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]) -> Signature:
+    return Signature(name, re.compile(pattern, re.I | re.M), votes)
+
+
+SIGNATURES: tuple[Signature, ...] = (
+    # --- seqfit's own errors and explanations ------------------------------------------------
+    _sig("seqfit error", r"\bseqfit\.(?:\w+\.)*(?P<cls>" + "|".join(SEQFIT_ERROR_CODES) +
+         r")\b|\[(?P<code>" + "|".join(c for c in CODE_NAMES if c != "unknown") +
+         r"), confidence \d+%\]", seqfit_own),
+    # --- lengths -----------------------------------------------------------------------------
+    _sig("index out of range", r"index out of range in self", index_out_of_range),
+    _sig("size of tensor", r"size of tensor a \((\d+)\) must match the size of tensor b "
+         r"\((\d+)\)", size_mismatch),
+    _sig("expanded size", r"expanded size of the tensor \((\d+)\) must match the existing size "
+         r"\((\d+)\)", size_mismatch),
+    _sig("out of bounds", r"index (\d+) is out of bounds for dimension (\d+) with size (\d+)",
+         out_of_bounds),
+    _sig("torch table", r"index (\d+) out of table with (\d+) rows", torch_table),
+    _sig("tf gather", r"indices\[[\d, ]+\] = (\d+) is not in \[0, (\d+)\)", tf_gather),
+    _sig("tokenizer warning", r"Token indices sequence length is longer than the specified "
+         r"maximum sequence length for this model \((\d+) > (\d+)\)",
+         simple("over_max_positions", 2.5, length=1, limit=2)),
+    _sig("length and table named", r"`?sequence[ _]length`?:? (\d+) and "
+         r"`?max_position_embeddings`?:? (\d+)",
+         simple("over_max_positions", 2.0, length=1, limit=2)),
+    _sig("must be less than the table", r"must be (?:less|smaller) than (?:or equal to )?"
+         r"(?:config\.)?max_position_embeddings", flag("over_max_positions", 3.0)),
+    _sig("no batch dimension", r"(?:too many|not enough) values to unpack \(expected 2(?:, got "
+         r"1)?\)", lambda m, t, f: [Vote("shape_mismatch", 3.0 if re.search(
+             r"input_shape|\.size\(\)|\.shape", innermost(f, 2) + t[max(0, m.start() - 400):
+                                                                   m.start()]) else 1.5)]),
+    _sig("serving prompt length", r"prompt \(length (\d+)\) is longer than the maximum model "
+         r"length of (\d+)|(?:input|prompt|sequence)[^\n]{0,30}?(\d+)[^\d\n]{0,30}longer than "
+         r"the maximum (?:model |context )?length (?:of )?(\d+)",
+         lambda m, t, f: [Vote("over_max_positions", 4.0, {
+             "length": int(m.group(1) or m.group(3)), "limit": int(m.group(2) or m.group(4))})]),
+    _sig("context length", r"maximum context length is (\d+) tokens[^\n]{0,80}?(\d+) tokens",
+         simple("over_max_positions", 4.0, limit=1, length=2)),
+    _sig("inputs plus new tokens", r"`?inputs`? tokens \+ `?max_new_tokens`? must be <= (\d+)"
+         r"\. Given: (\d+)", simple("generation_length", 4.0, limit=1, length=2)),
+    _sig("reformer length", r"Sequence Length: (\d+) has to be less or equal than "
+         r"config\.max_position_embeddings (\d+)",
+         simple("over_max_positions", 4.0, length=1, limit=2)),
+    _sig("position ids length", r"(?:position_ids|sequence length|seq_len)\D{0,20}(\d+)[^\d\n]{0,"
+         r"20}(?:longer|exceeds?|greater|more|larger|above)[^\d\n]{0,40}(?:max_position_embeddings|"
+         r"maximum|limit)\D{0,20}(\d+)",
+         simple("over_max_positions", 2.0, length=1, limit=2)),
+    # --- ids and token types -----------------------------------------------------------------
+    _sig("unexpected token types", r"unexpected keyword argument '?token_type_ids'?|"
+         r"model_kwargs`? are not used by the model: \[[^\]]*'token_type_ids'",
+         flag("unexpected_token_type_ids", 5.0)),
+    # --- batches ---------------------------------------------------------------------------
+    _sig("unable to create tensor", r"Unable to create tensor, you should probably activate "
+         r"truncation and/or padding", ragged(4.0)),
+    _sig("ragged sequence", r"expected sequence of length (\d+) at dim (\d+) \(got (\d+)\)",
+         ragged(4.0, length=1, other=3)),
+    _sig("stack sizes", r"stack expects each tensor to be equal size, but got \[(\d+)\] at "
+         r"entry \d+ and \[(\d+)\]", simple("ragged_batch_no_padding", 4.0, length=1, other=2)),
+    _sig("stack sizes 2", r"stack expects each tensor to be equal size",
+         flag("ragged_batch_no_padding", 3.0)),
+    _sig("pad token", r"Asking to pad but the tokenizer does not have a padding token|"
+         r"Cannot handle batch sizes > 1 if no padding token is defined|"
+         r"tokenizer does not have a padding token|pad_token_id.{0,30}is None|"
+         r"no padding token", flag("missing_pad_token", 4.0)),
+    _sig("padding without a mask", r"strongly recommend passing in an `?attention_mask`?|"
+         r"attention mask (?:and the pad token id were|is) not set|"
+         r"pass your input's `?attention_mask`? to obtain reliable results",
+         flag("bad_attention_mask", 4.0)),
+    _sig("mask twice", r"got multiple values for (?:keyword )?argument '?(attention_mask|"
+         r"input_ids|token_type_ids|labels)'?", flag("shape_mismatch", 4.0)),
+    _sig("loss batch", r"Expected input batch_size \((\d+)\) to match target batch_size "
+         r"\((\d+)\)", batch_size_mismatch),
+    _sig("labels longer", r"labels?.{0,40}(?:longer|length).{0,40}(?:input_ids|word pieces)",
+         flag("label_alignment", 2.0)),
+    # --- generation --------------------------------------------------------------------------
+    _sig("generate max_length", r"Input length of input_ids is (\d+), but `?max_length`? is "
+         r"set to (\d+)", simple("generation_length", 4.0, length=1, limit=2)),
+    _sig("generation past the table", r"generation call has exceeded the model's predefined "
+         r"maximum length \((\d+)\)", simple("generation_length", 3.0, limit=1)),
+    _sig("both lengths", r"Both `max_new_tokens` \(=(\d+)\) and `max_length`\(=(\d+)\)",
+         simple("generation_length", 2.5, limit=2)),
+    _sig("max_new_tokens", r"max_new_tokens|maximum length.{0,40}generat|"
+         r"exceeds? the model's maximum.{0,40}length", flag("generation_length", 2.0)),
+    _sig("right padding", r"right-padding was detected|padding_side='left'|"
+         r"padding_side='right' this may lead to unexpected behaviour|"
+         r"padding_side.{0,20}left.{0,40}(?:generation|Flash)", flag("padding_side", 4.0)),
+    # --- tokenizer truncation ----------------------------------------------------------------
+    _sig("only_second", r"We need to remove (\d+) to truncate the input but the (?:first|"
+         r"second) sequence has a length (\d+)",
+         simple("pair_truncation", 4.0, remove=1, length=2)),
+    _sig("second not long enough", r"(?:Second|First) sequence not long enough to be truncated|"
+         r"Sequence to truncate too short to respect the provided max_length|"
+         r"TruncationStrategy\.ONLY_(?:SECOND|FIRST)|only_second|only_first",
+         flag("pair_truncation", 2.5)),
+    _sig("stride numbers", r"stride set to (\d+), which is greater than or equal to its "
+         r"effective max length of (\d+)", simple("stride_overflow", 5.0, length=1, limit=2)),
+    _sig("stride max_len", r"`stride` must be strictly less than `max_len=(\d+)`",
+         simple("stride_overflow", 5.0, limit=1)),
+    _sig("stride", r"stride < max_len|stride.{0,60}(?:max_len|too (?:big|large|high)|"
+         r"greater)|(?:max_len|max_length).{0,60}stride", flag("stride_overflow", 4.0)),
+    _sig("sentinel", r"1000000000000000019884624838656|int too big to convert|int too large to "
+         r"convert to C|Python int too large|cannot fit 'int' into an index-sized integer|"
+         r"Maximum allowed dimension exceeded|array is too big", huge_int),
+    # --- exported / compiled models ----------------------------------------------------------
+    _sig("onnx dims", r"Got invalid dimensions for input: \w+ for the following indices\s+"
+         r"index: \d+ Got: (\d+) Expected: (\d+)",
+         simple("export_fixed_length", 5.0, length=1, limit=2)),
+    _sig("export guard", r"Guard failed: \w+\.size\(\)\[(\d+)\] == (\d+)",
+         simple("export_fixed_length", 5.0, limit=2)),
+    _sig("tensorrt profile", r"does not satisfy any optimization profile(?:[\s\S]{0,400}?shape "
+         r"\((\d+), (\d+)\))?", lambda m, t, f: [Vote(
+             "export_fixed_length", 4.0, {"length": int(m.group(2))} if m.group(2) else {})]),
+    _sig("onnx generic", r"ONNXRuntimeError|onnxruntime|TensorRT|torch\.jit|ScriptModule|"
+         r"optimization profile", flag("export_fixed_length", 1.0)),
+    # --- architecture length rules ----------------------------------------------------------
+    _sig("reformer axial numbers", r"!= sequence_length: (\d+)\. You might want to consider "
+         r"padding your sequence length to (\d+)",
+         simple("length_multiple_constraint", 4.5, length=1, limit=2)),
+    _sig("reformer training numbers", r"sequence length (\d+) has to be equal to "
+         r"config\.max_position_embeddings (\d+)",
+         simple("length_multiple_constraint", 4.0, length=1, limit=2)),
+    _sig("reformer training", r"has to be equal to config\.max_position_embeddings|"
+         r"axial_pos_shape factors|has to be a multiple of",
+         flag("length_multiple_constraint", 4.0)),
+    _sig("attention window", r"attention_window.{0,60}(?:even|positive|multiple)|"
+         r"has to be an even value|`attention_window` for layer", flag(
+             "length_multiple_constraint", 4.0)),
+    _sig("bigbird fallback", r"Attention type 'block_sparse' is not possible if "
+         r"sequence_length: (\d+) <=[^\n]*?= (\d+) with config\.block_size",
+         simple("length_multiple_constraint", 4.0, length=1, limit=2)),
+    _sig("bigbird fallback short", r"Attention type 'block_sparse' is not possible if "
+         r"sequence_length: (\d+)", simple("length_multiple_constraint", 3.0, length=1)),
+    _sig("length-rule architecture", LENGTH_RULE_MODELS.pattern, length_rule_shapes),
+    # --- datasets ----------------------------------------------------------------------------
+    _sig("arrow column", r"Column (\d+) named (\w+) expected length (\d+) but got length (\d+)",
+         lambda m, t, f: [Vote("map_column_length_mismatch", 5.0, {
+             "column": m.group(2), "other": int(m.group(3)), "length": int(m.group(4))})]),
+    # --- CUDA --------------------------------------------------------------------------------
+    _sig("device assert", r"device-side assert triggered|srcIndex < srcSelectDimSize|"
+         r"indexSelect(?:Large|Small)Index|CUDA_LAUNCH_BLOCKING|"
+         r"cudaErrorAssert|IndexKernel\.cu", device_assert),
+)
+
+
+@dataclass(frozen=True)
+class FrameHint:
+    code: str
+    pattern: re.Pattern[str]
+    weight: float
+
+
+FRAME_HINTS: tuple[FrameHint, ...] = (
+    FrameHint("over_max_positions", POSITION_FRAME, 1.0),
+    FrameHint("token_id_out_of_vocab", VOCAB_FRAME, 0.5),
+    FrameHint("token_type_out_of_range", TYPE_FRAME, 1.0),
+    FrameHint("label_alignment", TOKEN_CLASSIFICATION, 1.0),
+    FrameHint("generation_length", GENERATE, 0.5),
+)

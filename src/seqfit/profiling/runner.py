@@ -1,0 +1,138 @@
+"""Run a profile over a data source: read in batches, count tokens, accumulate, summarize.
+
+Reading happens in a background thread while the Rust tokenizer (which releases the GIL) counts
+tokens of the previous batch, so the whole run costs little more than tokenizing alone.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from .._checks import check_whole
+from ..data.readers import RowBatch, read_batches
+from ..errors import ModelLoadError, OptionError
+from ..model.limits import ModelLimits, limits_of
+from ..model.loading import load
+from ..plan import default_overlap
+from .stats import LengthStats, Profile, Reservoir, summarize, token_lengths
+
+MAX_INVALID_LISTED = 100
+READ_BATCH = 2000
+
+
+def _prefetch(batches: Iterator[RowBatch], depth: int = 4) -> Iterator[RowBatch]:
+    """Iterate ``batches`` in a background thread, a few batches ahead."""
+    box: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    done = object()
+
+    def work() -> None:
+        try:
+            for batch in batches:
+                box.put(batch)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            box.put(exc)
+        box.put(done)
+
+    threading.Thread(target=work, daemon=True).start()
+    while True:
+        item = box.get()
+        if item is done:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
+def profile(
+    data: Any,
+    *,
+    model: Any = None,
+    tokenizer: Any = None,
+    column: str | None = None,
+    pair_column: str | None = None,
+    input_format: str = "auto",
+    by: str = "line",
+    max_length: int | None = None,
+    overlap: int | None = None,
+    batch_tokens: int | None = None,
+    batch_size: int = 32,
+    sample: int | None = None,
+    seed: int = 0,
+    on_progress: Callable[[int, int, int], None] | None = None,
+) -> Profile:
+    """Profile how the texts of ``data`` (a file, folder, ``-`` for stdin, or a file object) fit
+    ``model`` (anything :func:`seqfit.inspect` accepts, or its :class:`~seqfit.ModelLimits` with
+    ``tokenizer=``; default: the embedded all-MiniLM-L6-v2).
+
+    ``sample=N`` profiles a uniform random sample of N rows, read in one pass, and gives every
+    figure a 95% confidence interval. ``on_progress(bytes, rows, tokens)`` is called after each
+    batch.
+    """
+    max_length = check_whole("max_length", max_length, optional=True, example=512)
+    overlap = check_whole("overlap", overlap, minimum=0, optional=True, example=64)
+    batch_tokens = check_whole("batch_tokens", batch_tokens, optional=True, example=16384)
+    batch_size = check_whole("batch_size", batch_size, example=32) or 1
+    sample = check_whole("sample", sample, optional=True, example=100000)
+    batches = read_batches(data, column=column, pair_column=pair_column,
+                           input_format=input_format, by=by, batch_size=READ_BATCH)
+    if isinstance(model, ModelLimits):
+        limits = model
+    else:
+        loaded = load(model, tokenizer=tokenizer)
+        tokenizer = tokenizer or loaded.tokenizer
+        limits = limits_of(loaded)
+    if tokenizer is None:
+        raise ModelLoadError("seqfit profile needs the model's tokenizer, and none was found.",
+                             model=str(model), reason="not_found",
+                             fix="pass tokenizer=AutoTokenizer.from_pretrained(...)")
+    specials = limits.special_tokens
+    n_special = 0 if specials is None else (specials.pair if pair_column else specials.single)
+    length = max_length if max_length is not None else limits.effective_max_tokens
+    if length is None:
+        raise OptionError(
+            f"{limits.name or limits.model_type} has no length limit to profile against: the "
+            "architecture has no hard limit, and neither the config nor the tokenizer names a "
+            "trained length (its model_max_length is the 1e30 'unset' sentinel).",
+            option="max_length", value=None,
+            fix="--max-length 4096 (max_length=4096), the length the model card gives")
+    budget = length - n_special
+    if overlap is not None and budget >= 1 and overlap >= budget:
+        raise OptionError(
+            f"overlap={overlap} but a window holds {budget} tokens of text (max_length {length} "
+            f"- {n_special} special tokens); the overlap must be 0..{budget - 1}.",
+            option="overlap", value=overlap, fix=f"--overlap {default_overlap(budget)}")
+    stats = LengthStats(batch_size=batch_size)
+    reservoir = Reservoir(sample, seed=seed) if sample else None
+    invalid: list[tuple[int, str]] = []
+    invalid_count = rows = tokens = bytes_read = 0
+    for batch in _prefetch(batches):
+        invalid_count += len(batch.invalid)
+        if len(invalid) < MAX_INVALID_LISTED:
+            invalid.extend(batch.invalid[:MAX_INVALID_LISTED - len(invalid)])
+        bytes_read += batch.bytes_read
+        rows += len(batch.texts)
+        if reservoir is not None:
+            for i, text in enumerate(batch.texts):
+                reservoir.offer((text, batch.pairs[i] if batch.pairs is not None else None))
+        elif batch.texts:
+            lengths = token_lengths(tokenizer, batch.texts, batch.pairs)
+            stats.add(lengths)
+            tokens += int(lengths.sum())
+        if on_progress is not None:
+            on_progress(bytes_read, rows, tokens)
+    if reservoir is not None:
+        items = reservoir.items()
+        for start in range(0, len(items), READ_BATCH):
+            chunk = items[start:start + READ_BATCH]
+            pairs = [p for _, p in chunk] if pair_column else None
+            stats.add(token_lengths(tokenizer, [t for t, _ in chunk], pairs))
+    result = summarize(stats, max_length=int(length), special_tokens=n_special,
+                       overlap=overlap, batch_tokens=batch_tokens,
+                       sample_of=reservoir.seen if reservoir is not None else None,
+                       invalid=invalid, invalid_count=invalid_count)
+    return replace(result, model=limits.name or limits.model_type,
+                   source=data if isinstance(data, str) else getattr(data, "name", None))

@@ -1,0 +1,213 @@
+"""seqfit.explain: the corpus accuracy, and the whole human text for every code."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import seqfit
+from seqfit.diagnose.codes import CODES, SEQFIT_ONLY
+
+CORPUS = sorted((Path(__file__).parent / "errors").glob("*.jsonl"))
+
+
+def load_corpus() -> list[dict]:
+    return [json.loads(line) for path in CORPUS for line in path.read_text().splitlines()
+            if line.strip()]
+
+
+def test_the_corpus_covers_every_code_mostly_with_triggered_errors() -> None:
+    records = load_corpus()
+    assert len(records) >= 60
+    assert {r["code"] for r in records} == set(CODES) - SEQFIT_ONLY
+    triggered = sum(r["source"] == "triggered" for r in records)
+    assert triggered / len(records) >= 0.6
+
+
+def test_the_top_diagnosis_is_right_for_at_least_95_percent_of_the_corpus() -> None:
+    records = load_corpus()
+    misses = []
+    for record in records:
+        best = seqfit.explain(record["text"]).best
+        if best.code != record["code"]:
+            misses.append(f"{record['id']}: expected {record['code']}, got {best.code}")
+    accuracy = 1 - len(misses) / len(records)
+    print(f"\nexplain accuracy: {accuracy:.1%} of {len(records)} texts")
+    for miss in misses:
+        print("  miss:", miss)
+    assert accuracy >= 0.95, "\n".join(misses)
+
+
+def test_numbers_in_the_text_become_evidence() -> None:
+    checked = 0
+    for record in load_corpus():
+        expect = record.get("expect") or {}
+        best = seqfit.explain(record["text"]).best
+        if best.code != record["code"] or not expect:
+            continue
+        for key, value in expect.items():
+            if key in ("length", "limit") and re.search(rf"\b{value}\b", record["text"]):
+                assert best.evidence.get(key) == value, (record["id"], key, best.evidence)
+                checked += 1
+    assert checked >= 10
+
+
+def test_a_long_log_is_cut_to_the_traceback_that_matters() -> None:
+    log = "\n".join([f"step {i}: loss 0.{i}" for i in range(500)] + [
+        "Traceback (most recent call last):",
+        '  File "train.py", line 3, in <module>',
+        "    model(**batch)",
+        "RuntimeError: The size of tensor a (802) must match the size of tensor b (512) at "
+        "non-singleton dimension 1",
+        "wandb: Waiting for W&B process to finish... (failed 1)."])
+    explanation = seqfit.explain(log)
+    assert explanation.excerpt.startswith("Traceback (most recent call last):")
+    assert "step 10" not in explanation.excerpt
+    assert explanation.best.evidence == {"length": 802, "limit": 512}
+
+
+def test_an_exception_is_explained_with_its_frames_and_the_model() -> None:
+    import torch
+    from transformers import AutoConfig, AutoModel
+
+    from seqfit.model.loading import default_model_path
+
+    config = AutoConfig.from_pretrained(default_model_path(), num_hidden_layers=1)
+    model = AutoModel.from_config(config).eval()
+    ids = torch.full((1, 8), 5)
+    ids[0, 3] = 40000
+    try:
+        model(input_ids=ids)
+    except IndexError as exc:
+        explanation = seqfit.explain(exc, model=model, batch={"input_ids": ids})
+    else:  # pragma: no cover
+        pytest.fail("the forward pass should fail")
+    assert explanation.best.code == "token_id_out_of_vocab"
+    assert explanation.best.evidence["id"] == 40000
+    assert explanation.best.evidence["vocab_rows"] == 30522
+
+
+def test_the_json_form_has_every_diagnosis() -> None:
+    data = seqfit.explain("IndexError: index out of range in self").to_dict()
+    assert data["best"] == "over_max_positions"
+    assert [d["code"] for d in data["diagnoses"]] == [
+        "over_max_positions", "token_id_out_of_vocab", "token_type_out_of_range"]
+    assert data["tell_apart"].startswith("the failing frame")
+
+
+HUMAN = {
+    'over_max_positions': (
+        'RuntimeError: The size of tensor a (802) must match the size of tensor b (512) at non-singleton dimension 1',
+        "Input longer than the model's position table [over_max_positions, confidence 75%]\nCause: An input of 802 tokens is longer than the model's position table (512 tokens, special tokens included): positions past the table do not exist, so the lookup fails (or, in some models, a shape check does).\nFix: tokenizer(texts, truncation=True, max_length=512), or keep every token with seqfit.fit(texts, tokenizer=tokenizer, strategy='window')\nEvidence: length=802, limit=512\nOther candidates: shape_mismatch (25%)"),
+    'token_id_out_of_vocab': (
+        'File "/x/transformers/models/bert/modeling_bert.py", line 95, in forward\n    inputs_embeds = self.word_embeddings(input_ids)\nIndexError: index out of range in self',
+        'Token id outside the embedding table [token_id_out_of_vocab, confidence 100%]\nCause: A token id is not below the size of the embedding table: the tokenizer knows tokens the model does not, usually added tokens without resizing, or a tokenizer from another model.\nFix: model.resize_token_embeddings(len(tokenizer)) after adding tokens, or load the tokenizer of this model: AutoTokenizer.from_pretrained(<model name>)'),
+    'token_type_out_of_range': (
+        'File "/x/transformers/models/roberta/modeling_roberta.py", line 110, in forward\n    token_type_embeddings = self.token_type_embeddings(token_type_ids)\nIndexError: index out of range in self',
+        "token_type_ids outside type_vocab_size [token_type_out_of_range, confidence 100%]\nCause: token_type_ids hold a value the model has no embedding for; RoBERTa-family models have a single token type, yet a BERT-style tokenizer marks the second text of a pair with 1.\nFix: tokenizer(..., return_token_type_ids=False), or use the model's own tokenizer"),
+    'unexpected_token_type_ids': (
+        "TypeError: DistilBertModel.forward() got an unexpected keyword argument 'token_type_ids'",
+        "token_type_ids given to a model that takes none [unexpected_token_type_ids, confidence 100%]\nCause: The batch has token_type_ids but this model's forward() has no such argument (DistilBERT, BART, GPT-Neo and most decoders).\nFix: tokenizer(..., return_token_type_ids=False), or batch.pop('token_type_ids') before model(**batch)"),
+    'ragged_batch_no_padding': (
+        "ValueError: Unable to create tensor, you should probably activate truncation and/or padding with 'padding=True' 'truncation=True' to have batched tensors with the same length. Perhaps your features (`input_ids` in this case) have excessive nesting (inputs type `list` where type `int` is expected).",
+        "Rows of different lengths were never padded [ragged_batch_no_padding, confidence 100%]\nCause: A batch was built from sequences of different lengths without padding, so they cannot form one tensor.\nFix: tokenizer(texts, padding=True, truncation=True, return_tensors='pt'), or DataCollatorWithPadding(tokenizer) / seqfit.Collator(tokenizer) as data_collator"),
+    'missing_pad_token': (
+        "ValueError: Asking to pad but the tokenizer does not have a padding token. Please select a token to use as `pad_token` `(tokenizer.pad_token = tokenizer.eos_token e.g.)` or add a new pad token via `tokenizer.add_special_tokens({'pad_token': '[PAD]'})`.",
+        'The tokenizer has no pad token [missing_pad_token, confidence 100%]\nCause: Rows of different lengths must be padded, but this tokenizer (often GPT-2 or Llama) defines no pad token, and the model has no pad_token_id.\nFix: tokenizer.pad_token = tokenizer.eos_token; model.config.pad_token_id = tokenizer.pad_token_id'),
+    'shape_mismatch': (
+        "TypeError: BertModel.forward() got multiple values for keyword argument 'attention_mask'",
+        "Inputs whose shapes disagree [shape_mismatch, confidence 100%]\nCause: Two inputs of the forward pass have different shapes: an attention_mask or labels built separately from the ids, or a keyword passed twice.\nFix: build ids, mask and labels in one tokenizer call and pass them once: model(**tokenizer(texts, padding=True, return_tensors='pt'), labels=labels)"),
+    'label_alignment': (
+        'File "/x/transformers/models/bert/modeling_bert.py", line 1500, in forward\n    loss = loss_fct(logits.view(-1, self.num_labels), labels.view(-1))\n  in BertForTokenClassification\nValueError: Expected input batch_size (64) to match target batch_size (23).',
+        'Token labels not aligned with the word pieces [label_alignment, confidence 80%]\nCause: Token-classification labels have one entry per word (23) but the model predicts one per word piece (64); they must be aligned and padded with -100.\nFix: align with encoding.word_ids(): the first piece of each word gets its label, the rest and special tokens -100; seqfit.Collator(tokenizer) does this when features carry word_ids\nEvidence: length=64, other=23\nOther candidates: shape_mismatch (20%)'),
+    'generation_length': (
+        'ValueError: Input length of input_ids is 30, but `max_length` is set to 20. This can lead to unexpected behavior. You should consider increasing `max_length` or, better yet, setting `max_new_tokens`.',
+        "Generation length at odds with the input or the model [generation_length, confidence 100%]\nCause: generate() was asked for a total length (20) that the prompt (30 tokens) already fills, or that runs past the model's position table.\nFix: generate(**inputs, max_new_tokens=N) with N + prompt length <= the model's limit (seqfit inspect MODEL), instead of max_length\nEvidence: length=30, limit=20"),
+    'padding_side': (
+        "A decoder-only architecture is being used, but right-padding was detected! For correct generation results, please set `padding_side='left'` when initializing the tokenizer.",
+        "Padding on the wrong side for this model [padding_side, confidence 100%]\nCause: A decoder-only model was padded on the right for generation (or Flash Attention was given right padding): new tokens follow the padding, and outputs go wrong.\nFix: tokenizer.padding_side = 'left' before tokenizing prompts for generate(); pass the attention_mask"),
+    'pair_truncation': (
+        "ERROR: We need to remove 120 to truncate the input but the second sequence has a length 40. Please select another truncation strategy than TruncationStrategy.ONLY_SECOND, for instance 'longest_first' or 'only_first'.",
+        "Pair truncation cannot cut enough from the chosen text [pair_truncation, confidence 100%]\nCause: truncation='only_second' (or 'only_first') must remove 120 tokens from one text, but that text has only 40 tokens: the other text alone is too long.\nFix: truncation='longest_first', or shorten the question, or raise max_length; seqfit.fit(questions, text_pairs=contexts, strategy='window') slides over the context\nEvidence: remove=120, length=40"),
+    'stride_overflow': (
+        "thread '<unnamed>' panicked at 'assertion failed: stride < max_len', tokenizers-lib/src/utils/truncation.rs:200:9",
+        "stride too large for max_length [stride_overflow, confidence 100%]\nCause: return_overflowing_tokens with a stride that leaves no room: the stride (tokens shared between windows) must be smaller than max_length minus the special tokens and the first text.\nFix: stride=max_length // 4, or seqfit.fit(..., strategy='window', overlap=N): overlap is the shared count, checked against the room"),
+    'model_max_length_sentinel': (
+        'OverflowError: Python int too large to convert to C long',
+        "tokenizer.model_max_length is the 1e30 'unknown' sentinel [model_max_length_sentinel, confidence 100%]\nCause: This tokenizer has no known limit, so model_max_length is int(1e30) (1000000000000000019884624838656); code that pads or allocates to it overflows.\nFix: pass max_length explicitly: tokenizer(..., padding='max_length', truncation=True, max_length=N); seqfit inspect MODEL shows the real limit\nEvidence: model_max_length=1000000000000000019884624838656"),
+    'export_fixed_length': (
+        'onnxruntime.capi.onnxruntime_pybind11_state.InvalidArgument: [ONNXRuntimeError] : 2 : INVALID_ARGUMENT : Got invalid dimensions for input: input_ids for the following indices\n index: 1 Got: 600 Expected: 512\n Please fix either the inputs/outputs or the model.',
+        "Exported model with a fixed sequence length [export_fixed_length, confidence 100%]\nCause: The model was exported (ONNX, TorchScript trace, TensorRT) with a fixed sequence length (512); an input of 600 tokens does not match it.\nFix: pad every input to the exported length: tokenizer(..., padding='max_length', truncation=True, max_length=512), or export with a dynamic sequence axis\nEvidence: length=600, limit=512"),
+    'length_multiple_constraint': (
+        'ValueError: If training, sequence length 100 has to be equal to config.max_position_embeddings 4096 for the axial position encodings.',
+        "Length not allowed by this architecture [length_multiple_constraint, confidence 100%]\nCause: This architecture constrains the length itself (Reformer's axial positions in training, Longformer/LED attention windows, Funnel's pooling, CANINE's downsampling): 100 tokens is not a length it accepts.\nFix: pad to an accepted length: tokenizer(..., padding='max_length', max_length=N) with N from seqfit inspect MODEL (length multiple, min tokens)\nEvidence: length=100, limit=4096"),
+    'map_column_length_mismatch': (
+        'pyarrow.lib.ArrowInvalid: Column 1 named input_ids expected length 1000 but got length 1373',
+        'datasets.map returned more rows than it was given [map_column_length_mismatch, confidence 100%]\nCause: A batched map with return_overflowing_tokens=True turned 1000 rows into 1373 windows, but the old columns still have one value per input row (column input_ids).\nFix: dataset.map(fn, batched=True, remove_columns=dataset.column_names), and carry per-window fields with overflow_to_sample_mapping\nEvidence: column=input_ids, other=1000, length=1373'),
+    'cuda_device_side_assert': (
+        '../aten/src/ATen/native/cuda/Indexing.cu:1141: indexSelectLargeIndex: block: [200,0,0], thread: [0,0,0] Assertion `srcIndex < srcSelectDimSize` failed.\nRuntimeError: CUDA error: device-side assert triggered\nCUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.\nFor debugging consider passing CUDA_LAUNCH_BLOCKING=1',
+        "CUDA device-side assert (an index out of range on the GPU) [cuda_device_side_assert, confidence 100%]\nCause: A GPU kernel indexed past a table: on CUDA, 'index out of range' shows up as a device-side assert. Almost always a position beyond max_position_embeddings or a token id beyond the vocabulary.\nFix: run seqfit.check(batch, model=model) before the forward pass (or the same batch on CPU) to get the exact cause; restart the process: the CUDA context is unusable after the assert"),
+    'under_min_length': (
+        "seqfit.errors.TooShortError: input_ids has 3 tokens per row but funnel needs at least 5. Fix: tokenizer(..., padding='max_length', max_length=5)",
+        "Input shorter than the architecture needs [under_min_length, confidence 100%]\nCause: An input is shorter than this architecture accepts: CANINE downsamples characters and Funnel pools the sequence, so too few positions are left for their later layers.\nFix: pad short inputs up to the minimum: tokenizer(..., padding='max_length', max_length=N) with N from seqfit inspect MODEL (min tokens); seqfit.batches pads to it by itself"),
+    'bad_attention_mask': (
+        '[transformers] We strongly recommend passing in an `attention_mask` since your input_ids may be padded. See https://huggingface.co/docs/transformers/troubleshooting#incorrect-output-when-padding-tokens-arent-masked.',
+        "Attention mask missing, not 0/1, or attending padding [bad_attention_mask, confidence 100%]\nCause: The batch is padded but the attention mask is missing, holds values other than 0 and 1, or marks padding as real tokens: the model attends to the padding and its outputs change silently.\nFix: pass the tokenizer's own mask: model(**tokenizer(texts, padding=True, return_tensors='pt')), or attention_mask = (input_ids != pad_token_id).long()"),
+    'bad_batch': (
+        'seqfit.errors.BatchError: the batch cannot be used.',
+        'A batch that would fail or give wrong outputs [bad_batch, confidence 100%]\nCause: seqfit.check found a batch the model cannot take as it is.\nFix: follow the fix in the message; seqfit.check(batch, model=model) names the key, row and position'),
+    'bad_data': (
+        "seqfit.errors.DataError: 'train.jsonl' does not exist. Fix: check the path",
+        'A data source that cannot be read [bad_data, confidence 100%]\nCause: The file or folder is missing, empty, corrupt, or lacks the column asked for.\nFix: check the path, the format (--input-format) and the column (--column)'),
+    'bad_input': (
+        'seqfit.errors.InputError: row 3: text is None, not a string.',
+        "An input row seqfit cannot work on [bad_input, confidence 100%]\nCause: A row is not text (None, a number, a list) or the inputs do not line up.\nFix: clean the rows, or pass on_bad='skip' to list them instead of failing"),
+    'bad_option': (
+        'seqfit.errors.OptionError: overlap=600 but each window holds 510 tokens of text (max_length 512 - 2 special tokens); the overlap must be 0..509. Fix: overlap=127',
+        'An option with a value seqfit cannot use [bad_option, confidence 100%]\nCause: An option is out of range or not one of its valid values.\nFix: use one of the valid values the message lists'),
+    'missing_dependency': (
+        "seqfit.errors.MissingDependencyError: seqfit profile --report needs matplotlib, which is not installed. Fix: pip install 'seqfit[plot]'",
+        "An optional dependency is not installed [missing_dependency, confidence 100%]\nCause: This feature needs a package that is not installed.\nFix: install the package the message names, or the seqfit extra that brings it (the torch, plot or parquet extra)"),
+    'model_load': (
+        "seqfit.errors.ModelLoadError: './my-model' looks like a local path, but nothing is there. Fix: check the path, or give a hub name such as bert-base-uncased",
+        "The model or its tokenizer could not be loaded [model_load, confidence 100%]\nCause: seqfit could not read the model's config or tokenizer: a wrong name or path, no network, a gated repository, or code in the repository that was not allowed to run.\nFix: check the name or folder (it must hold config.json), log in for gated models (hf auth login), or pass --trust-remote-code after reading the repository's code"),
+    'seqfit_error': (
+        'seqfit.errors.SeqfitError: could not read where MyTokenizer puts its special tokens.',
+        'seqfit refused the input [seqfit_error, confidence 100%]\nCause: seqfit stopped before any work because the input cannot give a correct result.\nFix: follow the fix in the message'),
+    'unknown': (
+        'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.11 GiB of which 1.2 GiB is free.',
+        'Not a length, padding or vocabulary error seqfit recognises [unknown, confidence 100%]\nCause: Nothing in this text matches the length, padding, mask or vocabulary errors seqfit knows.\nFix: read the last line of the traceback; if the model is involved, seqfit.check(batch, model=model) validates the batch'),
+}
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_code_reads_as_a_whole_human_text(code: str) -> None:
+    text, expected = HUMAN[code]
+    explanation = seqfit.explain(text)
+    assert explanation.best.code == code
+    assert explanation.render() == expected
+
+
+MORE = [
+    ("RuntimeError: The expanded size of the tensor (1024) must match the existing size (512) at "
+     "non-singleton dimension 1.  Target sizes: [1, 1024].  Tensor sizes: [1, 512]",
+     "over_max_positions", {"length": 1024, "limit": 512}),
+    ('  File "modeling_bert.py", line 900, in forward\n    batch_size, seq_length = input_shape\n'
+     "ValueError: not enough values to unpack (expected 2, got 1)", "shape_mismatch", {}),
+    ("ValueError: Sequence length must be less than max_position_embeddings (got `sequence "
+     "length`: 600 and `max_position_embeddings`: 512", "over_max_positions",
+     {"length": 600, "limit": 512}),
+    ("openai.BadRequestError: This model's maximum context length is 4097 tokens. However, your "
+     "messages resulted in 5034 tokens.", "over_max_positions", {"length": 5034, "limit": 4097}),
+    ("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB", "unknown", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "evidence"), MORE)
+def test_messages_seen_in_user_reports(text: str, code: str, evidence: dict) -> None:
+    best = seqfit.explain(text).best
+    assert best.code == code
+    assert best.evidence == evidence
