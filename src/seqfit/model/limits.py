@@ -15,7 +15,7 @@ from typing import Any, Literal
 from .._checks import is_int, known_limit
 from .layout import SpecialTokens, special_tokens
 from .loading import Loaded, load
-from .positions import PAD_OFFSET_FAMILY, PositionKind, SideLimits, side_limits
+from .positions import PositionKind, SideLimits, positions_from_pad_id, side_limits
 
 Kind = Literal["encoder", "decoder", "encoder-decoder"]
 LimitSource = Literal["model", "tokenizer", "trained", "none"]
@@ -152,7 +152,8 @@ def limits_of(loaded: Loaded) -> ModelLimits:
         content = effective - special.single
         content_pair = effective - special.pair
 
-    padding = _padding(model_type, kind, enc.position_kind, accepts_positions)
+    pad_positions = positions_from_pad_id(enc_config)
+    padding = _padding(model_type, kind, enc.position_kind, accepts_positions, pad_positions)
     tokenizer_types = tok is not None and "token_type_ids" in getattr(
         tok, "model_input_names", ())
     warnings += _tokenizer_warnings(loaded, model_type, enc, rows, tok_max, type_vocab,
@@ -289,8 +290,8 @@ def _special_sentence(special: SpecialTokens, effective: int | None) -> str:
 
 
 def _padding(model_type: str, kind: Kind, position_kind: PositionKind,
-             accepts_positions: bool | None) -> Padding:
-    if model_type in PAD_OFFSET_FAMILY:
+             accepts_positions: bool | None, pad_positions: bool) -> Padding:
+    if pad_positions:
         return Padding("right", "safe", "pad_token_id",
                        f"{model_type} computes positions from input_ids != pad_token_id: pad "
                        "with the pad id itself (either side is then correct).")
@@ -345,7 +346,7 @@ def _tokenizer_warnings(loaded: Loaded, model_type: str, enc: SideLimits, rows: 
     tok_pad = getattr(tok, "pad_token_id", None)
     if config_pad is not None and tok_pad is not None and config_pad != tok_pad:
         extra = (" This family computes positions from the pad id, so positions will be wrong."
-                 if model_type in PAD_OFFSET_FAMILY else "")
+                 if padding.pad_with == "pad_token_id" else "")
         out.append(f"config.pad_token_id is {config_pad} but the tokenizer pads with id "
                    f"{tok_pad}.{extra} Fix: use the tokenizer the model was trained with, or "
                    f"set model.config.pad_token_id = {tok_pad} if it is intended.")

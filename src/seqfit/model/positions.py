@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -34,33 +35,99 @@ PositionKind = Literal[
 ]
 Side = Literal["encoder", "decoder"]
 
-# Positions computed as cumsum(input_ids != pad_token_id) + pad_token_id (the RoBERTa recipe).
-PAD_OFFSET_FAMILY = frozenset({
-    "roberta", "xlm-roberta", "xlm-roberta-xl", "camembert", "longformer", "ibert",
-    "data2vec-text", "xmod", "roberta-prelayernorm", "luke", "markuplm", "lilt", "mpnet",
-    "bridgetower", "clap", "altclip", "layoutlmv3",
+Rule = Literal[
+    "pad-offset", "offset-table", "offset-buffer", "fixed-sinusoidal", "growing-sinusoidal",
+    "fixed-rotary", "rotary", "relative", "alibi", "hashed-characters", "absolute", "none",
+    "optional-sinusoidal", "deberta", "esm", "falcon", "led", "mpt", "prophetnet", "reformer",
+]
+
+#: What each rule means, for people; one rule per model type in :data:`RULES`.
+RULE_MEANINGS: dict[Rule, str] = {
+    "pad-offset": "positions are cumsum(input_ids != pad_token_id) + pad_token_id (RoBERTa)",
+    "offset-table": "a learned table of max_position_embeddings + 2 rows, positions shifted by 2 "
+                    "(the fairseq recipe)",
+    "offset-buffer": "a position_ids buffer of max_position_embeddings entries, each + 2",
+    "fixed-sinusoidal": "sinusoidal table computed once with max_position_embeddings rows",
+    "growing-sinusoidal": "sinusoidal table that grows when a longer input arrives",
+    "fixed-rotary": "rotary sin/cos cached in a buffer of max_position_embeddings rows",
+    "rotary": "rotary positions computed for any position",
+    "relative": "relative distances between tokens",
+    "alibi": "ALiBi distance biases instead of positions",
+    "hashed-characters": "hashed characters with a character position table (CANINE)",
+    "absolute": "a learned table indexed from 0",
+    "none": "recurrent or state-space: no positions at all",
+    "optional-sinusoidal": "a learned table, or a sinusoidal one when the config asks for it",
+    "deberta": "an absolute table when position_biased_input, else relative only",
+    "esm": "rotary (ESM-2) or the RoBERTa pad offset (ESM-1), by position_embedding_type",
+    "falcon": "ALiBi when config.alibi, else rotary",
+    "led": "separate encoder and decoder tables",
+    "mpt": "a precomputed ALiBi bias of max_seq_len positions",
+    "prophetnet": "positions from pad_token_id + 1, clamped to the table",
+    "reformer": "axial position embeddings of prod(axial_pos_shape) positions",
+}
+
+
+def _rules(groups: dict[Rule, str]) -> dict[str, Rule]:
+    """``model_type -> rule`` from whitespace-separated groups; a type listed twice is a bug."""
+    table: dict[str, Rule] = {}
+    for rule, types in groups.items():
+        for model_type in types.split():
+            if model_type in table:
+                raise ValueError(f"{model_type!r} has two position rules: {table[model_type]!r} "
+                                 f"and {rule!r}")
+            table[model_type] = rule
+    return table
+
+
+#: How each model type (of transformers 5.x, and of 4.x where :data:`LEGACY_TYPES` says so)
+#: numbers its positions. Types not listed here are read from their config and modelling code.
+RULES: dict[str, Rule] = _rules({
+    "pad-offset": "roberta xlm-roberta xlm-roberta-xl camembert longformer ibert data2vec-text "
+                  "xmod roberta-prelayernorm luke markuplm lilt mpnet bridgetower clap altclip "
+                  "layoutlmv3",
+    "offset-table": "bart mbart opt mvp plbart biogpt trocr",
+    "offset-buffer": "nystromformer yoso mra",
+    "fixed-sinusoidal": "pegasus marian ctrl",
+    "growing-sinusoidal": "m2m_100 nllb-moe xglm speech_to_text fsmt pegasus_x seamless_m4t",
+    "fixed-rotary": "gptj codegen roformer",
+    "rotary": "gpt_neox_japanese",
+    "relative": "t5 mt5 umt5 longt5 switch_transformers xlnet funnel transfo-xl pop2piano udop "
+                "nezha",
+    "alibi": "bloom",
+    "hashed-characters": "canine",
+    "absolute": "bert albert electra big_bird gpt2 gpt_neo gpt_bigcode convbert mobilebert "
+                "squeezebert rembert megatron-bert layoutlm splinter ernie fnet blenderbot "
+                "blenderbot-small bigbird_pegasus whisper imagegpt qdqbert roc_bert "
+                "bert-generation visual_bert lxmert tapas layoutlmv2 bros openai-gpt dpr clip "
+                "clipseg owlv2 owlvit xclip chinese_clip align blip blip_2_qformer git layoutxlm "
+                "flava aimv2 groupvit kosmos-2 tvp vilt",
+    "none": "mamba mamba2 falcon_mamba rwkv xlstm jamba zamba zamba2 nemotron_h bamba "
+            "granitemoehybrid lfm2",
+    "optional-sinusoidal": "distilbert xlm flaubert",
+    "deberta": "deberta deberta-v2",
+    "esm": "esm",
+    "falcon": "falcon",
+    "led": "led",
+    "mpt": "mpt",
+    "prophetnet": "prophetnet xlm-prophetnet",
+    "reformer": "reformer",
 })
-# Learned table of max_position_embeddings + 2 rows, positions shifted by 2 (the fairseq recipe).
-OFFSET_TWO_TABLE = frozenset({
-    "bart", "mbart", "opt", "mvp", "plbart", "biogpt", "trocr",
-})
-# A position_ids buffer of max_position_embeddings entries, each + 2, into a larger table.
-OFFSET_TWO_BUFFER = frozenset({"nystromformer", "yoso", "mra"})
-# Sinusoidal tables computed once with max_position_embeddings rows: a hard limit.
-FIXED_SINUSOIDAL = frozenset({"pegasus", "marian", "ctrl"})
-# Sinusoidal tables that grow when a longer input arrives: no hard limit.
-GROWING_SINUSOIDAL = frozenset({
-    "m2m_100", "nllb-moe", "xglm", "speech_to_text", "fsmt", "pegasus_x", "seamless_m4t",
-})
-# Rotary embeddings cached in a fixed buffer of max_position_embeddings rows: a hard limit.
-FIXED_ROTARY = frozenset({"gptj", "codegen", "roformer"})
-RELATIVE = frozenset({
-    "t5", "mt5", "umt5", "longt5", "switch_transformers", "xlnet", "funnel", "transfo-xl",
-    "pop2piano", "udop", "nezha",
-})
-ALIBI = frozenset({"bloom", "baichuan"})
-# Architectures that take only hashed characters: CANINE.
-HASHED_CHARACTERS = frozenset({"canine"})
+#: Model types of transformers 4.x that 5.x removed; their rules stay for users of 4.x.
+LEGACY_TYPES = frozenset({"nezha", "transfo-xl", "qdqbert", "xlm-prophetnet"})
+
+
+def rule_of(model_type: str) -> Rule | None:
+    """The position rule of ``model_type`` (or of its family, for text towers), if listed."""
+    return RULES.get(family(model_type))
+
+
+def positions_from_pad_id(config: Any) -> bool:
+    """Whether positions are counted from ``input_ids != pad_token_id``: then padding must use
+    the pad id itself (any other id shifts the positions of real tokens)."""
+    rule = rule_of(str(getattr(config, "model_type", "") or ""))
+    return rule == "pad-offset" or (rule == "esm" and getattr(
+        config, "position_embedding_type", "absolute") != "rotary")
+
 
 TABLE_FIELDS = ("max_position_embeddings", "n_positions", "max_positions", "n_ctx",
                 "max_sequence_length", "max_seq_len", "seq_length", "max_seq_length")
@@ -196,75 +263,87 @@ def side_limits(config: Any, side: Side = "encoder") -> SideLimits:
 
 
 def _dispatch(b: _Builder) -> SideLimits:
-    config, mt = b.config, family(b.model_type)
-    if mt == "led":
-        name = "max_encoder_position_embeddings" if b.side == "encoder" \
-            else "max_decoder_position_embeddings"
-        return b.hard_table("absolute", names=(name,))
-    if mt == "reformer":
-        return _reformer(b)
-    if mt in ("prophetnet", "xlm-prophetnet"):
-        return _prophetnet(b)
-    if mt == "mpt":
-        return b.hard_table("alibi", names=("max_seq_len", *TABLE_FIELDS),
-                            what="precomputed ALiBi bias")
-    if mt in HASHED_CHARACTERS:
-        return b.hard_table("hashed-characters", what="character position embeddings")
-    if mt == "esm" and getattr(config, "position_embedding_type", "absolute") == "rotary":
-        return b.unbounded("rotary", "ESM-2 uses rotary position embeddings")
-    if mt in PAD_OFFSET_FAMILY or mt == "esm":
-        pad = _int_attr(config, "pad_token_id")
-        if pad is None:
-            pad = 1
-            b.warnings.append(f"{mt}: config.pad_token_id is not set; assuming 1 as in RoBERTa.")
-        return b.hard_table(
-            "absolute", offset=pad + 1,
-            offset_reason=(f"positions are counted from padding_idx + 1 = {pad} + 1 = {pad + 1} "
-                           f"(config.pad_token_id is {pad}; the {mt} family skips the pad row "
-                           "and the rows before it)"),
-        )
-    if mt in OFFSET_TWO_TABLE:
-        return b.hard_table("absolute", extra_rows=2, offset=2,
-                            offset_reason="positions are shifted by 2 (the fairseq offset)")
-    if mt in OFFSET_TWO_BUFFER:
-        found = b.table()
-        if found:
-            b.notes.append(
-                f"Positions are a buffer of config.{found[0]} = {found[1]} entries, each + 2, "
-                f"into a table of {found[1] + 2} rows, so {found[1]} positions are usable."
-            )
-            return b.done("absolute", found[1] + 2, 2, found[1], found[1])
-        return b.hard_table("absolute")
-    if mt in FIXED_SINUSOIDAL:
-        return b.hard_table("sinusoidal", what="fixed sinusoidal position")
-    if mt in GROWING_SINUSOIDAL:
-        return b.unbounded("sinusoidal", "Sinusoidal positions are recomputed for longer inputs")
-    if mt in FIXED_ROTARY:
-        return b.hard_table("rotary", what="precomputed rotary sin/cos")
-    if mt in ALIBI or (mt == "falcon" and getattr(config, "alibi", False)):
-        return b.unbounded("alibi", "ALiBi adds a distance bias instead of positions")
-    if mt in ("deberta", "deberta-v2"):
-        if getattr(config, "position_biased_input", True):
-            return b.hard_table("absolute")
-        return b.unbounded("relative", "DeBERTa with position_biased_input=False uses only "
-                                       "relative-position attention")
-    if mt in RELATIVE:
-        return b.unbounded("relative", "Positions are relative distances between tokens")
-    if mt in ("distilbert", "xlm", "flaubert") and (
-        getattr(config, "sinusoidal_pos_embds", False) or getattr(config, "sinusoidal_embeddings",
-                                                                   False)):
-        return b.hard_table("sinusoidal", what="sinusoidal position")
-    if mt in NO_POSITIONS:
-        return b.unbounded("none", f"{mt} is recurrent (state-space) and uses no positions")
-    if _is_rotary(config):
+    rule = rule_of(b.model_type)
+    if rule is None:
+        return _unlisted(b)
+    return _HANDLERS[rule](b)
+
+
+def _unlisted(b: _Builder) -> SideLimits:
+    """A model type without a rule: rotary if its config says so, else its modelling code."""
+    if _is_rotary(b.config):
         return b.unbounded("rotary", "Rotary position embeddings are computed for any position")
-    pet = getattr(config, "position_embedding_type", None)
+    _note_position_type(b)
+    return _from_source(b)
+
+
+def _note_position_type(b: _Builder) -> None:
+    pet = getattr(b.config, "position_embedding_type", None)
     if isinstance(pet, str) and pet not in ("absolute", "rotary"):
         b.notes.append(f"config.position_embedding_type is {pet!r}; the absolute table still "
                        "bounds the length.")
-    if mt in PLAIN_ABSOLUTE:
+
+
+def _absolute(b: _Builder) -> SideLimits:
+    _note_position_type(b)
+    return b.hard_table("absolute")
+
+
+def _pad_offset(b: _Builder) -> SideLimits:
+    pad = _int_attr(b.config, "pad_token_id")
+    mt = family(b.model_type)
+    if pad is None:
+        pad = 1
+        b.warnings.append(f"{mt}: config.pad_token_id is not set; assuming 1 as in RoBERTa.")
+    return b.hard_table(
+        "absolute", offset=pad + 1,
+        offset_reason=(f"positions are counted from padding_idx + 1 = {pad} + 1 = {pad + 1} "
+                       f"(config.pad_token_id is {pad}; the {mt} family skips the pad row "
+                       "and the rows before it)"),
+    )
+
+
+def _offset_buffer(b: _Builder) -> SideLimits:
+    found = b.table()
+    if found:
+        b.notes.append(
+            f"Positions are a buffer of config.{found[0]} = {found[1]} entries, each + 2, "
+            f"into a table of {found[1] + 2} rows, so {found[1]} positions are usable."
+        )
+        return b.done("absolute", found[1] + 2, 2, found[1], found[1])
+    return b.hard_table("absolute")
+
+
+def _optional_sinusoidal(b: _Builder) -> SideLimits:
+    if getattr(b.config, "sinusoidal_pos_embds", False) or getattr(
+            b.config, "sinusoidal_embeddings", False):
+        return b.hard_table("sinusoidal", what="sinusoidal position")
+    return _absolute(b)
+
+
+def _deberta(b: _Builder) -> SideLimits:
+    if getattr(b.config, "position_biased_input", True):
         return b.hard_table("absolute")
-    return _from_source(b)
+    return b.unbounded("relative", "DeBERTa with position_biased_input=False uses only "
+                                   "relative-position attention")
+
+
+def _esm(b: _Builder) -> SideLimits:
+    if getattr(b.config, "position_embedding_type", "absolute") == "rotary":
+        return b.unbounded("rotary", "ESM-2 uses rotary position embeddings")
+    return _pad_offset(b)
+
+
+def _falcon(b: _Builder) -> SideLimits:
+    if getattr(b.config, "alibi", False):
+        return b.unbounded("alibi", "ALiBi adds a distance bias instead of positions")
+    return b.unbounded("rotary", "Rotary position embeddings are computed for any position")
+
+
+def _led(b: _Builder) -> SideLimits:
+    name = "max_encoder_position_embeddings" if b.side == "encoder" \
+        else "max_decoder_position_embeddings"
+    return b.hard_table("absolute", names=(name,))
 
 
 def _modeling_source(model_type: str) -> str | None:
@@ -331,25 +410,7 @@ def family(model_type: str) -> str:
     """The architecture family of a (sub-)config: ``clap_text_model`` is ``clap``."""
     base = re.sub(r"_text_model$", "", model_type)
     shorter = re.sub(r"_text$", "", base)  # gemma3_text is gemma3, but speech_to_text is itself
-    return shorter if shorter != base and shorter in KNOWN_FAMILIES else base
-
-
-# Architectures whose plain absolute table (indexed from 0) is known to be the whole story.
-PLAIN_ABSOLUTE = frozenset({
-    "bert", "distilbert", "albert", "electra", "big_bird", "gpt2", "gpt_neo", "gpt_bigcode",
-    "convbert", "mobilebert", "squeezebert", "rembert", "megatron-bert", "layoutlm", "splinter",
-    "ernie", "fnet", "xlm", "flaubert", "blenderbot", "blenderbot-small", "bigbird_pegasus",
-    "whisper", "imagegpt", "qdqbert", "roc_bert", "bert-generation", "visual_bert", "lxmert",
-    "tapas", "layoutlmv2", "gpt_neox_japanese", "bros", "openai-gpt", "dpr", "clip", "clipseg",
-    "owlv2", "owlvit", "x_clip", "chinese_clip", "align", "blip", "blip_2_qformer", "git",
-    "layoutxlm", "flava", "aimv2", "groupvit", "kosmos-2", "tvp", "vilt",
-})
-# Recurrent and state-space models: no positions at all.
-NO_POSITIONS = frozenset({"mamba", "mamba2", "falcon_mamba", "rwkv", "xlstm", "jamba", "zamba",
-                          "zamba2", "nemotron_h", "bamba", "granitemoehybrid", "lfm2"})
-KNOWN_FAMILIES = (PAD_OFFSET_FAMILY | OFFSET_TWO_TABLE | OFFSET_TWO_BUFFER | FIXED_SINUSOIDAL
-                  | GROWING_SINUSOIDAL | FIXED_ROTARY | RELATIVE | ALIBI | HASHED_CHARACTERS
-                  | PLAIN_ABSOLUTE | NO_POSITIONS)
+    return shorter if shorter != base and shorter in RULES else base
 
 
 def _prophetnet(b: _Builder) -> SideLimits:
@@ -464,3 +525,35 @@ def _funnel_minimum(b: _Builder) -> int:
             "funnel with separate_cls=True and truncate_seq=False also fails at some lengths "
             "above the minimum; pad inputs to an even length.")
     return minimum
+
+
+_HANDLERS: dict[Rule, Callable[[_Builder], SideLimits]] = {
+    "pad-offset": _pad_offset,
+    "offset-table": lambda b: b.hard_table(
+        "absolute", extra_rows=2, offset=2,
+        offset_reason="positions are shifted by 2 (the fairseq offset)"),
+    "offset-buffer": _offset_buffer,
+    "fixed-sinusoidal": lambda b: b.hard_table("sinusoidal", what="fixed sinusoidal position"),
+    "growing-sinusoidal": lambda b: b.unbounded(
+        "sinusoidal", "Sinusoidal positions are recomputed for longer inputs"),
+    "fixed-rotary": lambda b: b.hard_table("rotary", what="precomputed rotary sin/cos"),
+    "rotary": lambda b: b.unbounded(
+        "rotary", "Rotary position embeddings are computed for any position"),
+    "relative": lambda b: b.unbounded(
+        "relative", "Positions are relative distances between tokens"),
+    "alibi": lambda b: b.unbounded("alibi", "ALiBi adds a distance bias instead of positions"),
+    "hashed-characters": lambda b: b.hard_table(
+        "hashed-characters", what="character position embeddings"),
+    "absolute": _absolute,
+    "none": lambda b: b.unbounded(
+        "none", f"{family(b.model_type)} is recurrent (state-space) and uses no positions"),
+    "optional-sinusoidal": _optional_sinusoidal,
+    "deberta": _deberta,
+    "esm": _esm,
+    "falcon": _falcon,
+    "led": _led,
+    "mpt": lambda b: b.hard_table("alibi", names=("max_seq_len", *TABLE_FIELDS),
+                                  what="precomputed ALiBi bias"),
+    "prophetnet": _prophetnet,
+    "reformer": _reformer,
+}
