@@ -137,3 +137,12 @@ def test_the_real_minilm_batches_equal_per_text_runs() -> None:
             assert (out[r][mask[r]] - expected).abs().max().item() < TOLERANCE
             checked += 1
     assert checked == len(fitted.windows) >= 200
+
+
+def test_batch_options_are_checked_when_the_call_is_made(zoo_build: Any) -> None:
+    _, tokenizer = zoo_build("bert")
+    fitted = seqfit.fit(["one two", "three"], tokenizer=tokenizer, max_length=16)
+    with pytest.raises(seqfit.OptionError, match="batch_tokens=0"):
+        seqfit.batches(fitted, batch_tokens=0)  # no next(): the call itself refuses
+    with pytest.raises(seqfit.OptionError, match="return_tensors='tf'"):
+        seqfit.batches(fitted, return_tensors="tf")  # type: ignore[arg-type]

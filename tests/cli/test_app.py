@@ -75,3 +75,48 @@ def test_explain_of_a_missing_file_is_one_line() -> None:
     assert result.returncode == 1
     assert result.stderr.strip() == ("error: 'nope.log' is not a file. Fix: seqfit explain "
                                      "path/to/error.log")
+
+
+def test_errors_print_paths_as_they_are_not_as_markup(tmp_path) -> None:
+    folder = tmp_path / "data" / "[train]"
+    folder.mkdir(parents=True)
+    missing = folder / "x.jsonl"
+    result = runner.invoke(app, ["profile", str(missing)], env={"COLUMNS": "400"})
+    assert result.exit_code == 1
+    assert f"{str(missing)!r} does not exist" in result.stderr
+
+
+def test_errors_are_json_on_stdout_under_format_json() -> None:
+    result = runner.invoke(app, ["inspect", "./no/such/model", "--format", "json"])
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert (error["error"], error["code"], error["reason"]) == ("ModelLoadError", "model_load",
+                                                               "not_found")
+    assert error["fix"].startswith("check the path")
+
+
+def test_choices_are_checked_by_the_command_line(tmp_path) -> None:
+    data = tmp_path / "d.txt"
+    data.write_text("one\n")
+    for option, value in (("--by", "page"), ("--input-format", "xml")):
+        result = runner.invoke(app, ["profile", str(data), option, value])
+        assert result.exit_code == 2
+        assert "Invalid value" in result.output
+
+
+def test_every_option_a_fix_names_exists() -> None:
+    """Fix hints of the readers and the profiler name options the profile command has."""
+    import re
+    from pathlib import Path
+
+    import typer.main
+
+    profile = typer.main.get_command(app).commands["profile"]  # type: ignore[attr-defined]
+    options = {opt for param in profile.params for opt in getattr(param, "opts", [])}
+    src = Path(__file__).resolve().parents[2] / "src" / "seqfit"
+    named = set()
+    for module in ("data/readers.py", "profiling/runner.py"):
+        for fix in re.findall(r"fix=([^)]*)", (src / module).read_text()):
+            named |= set(re.findall(r"(--[a-z][a-z-]+)", fix))
+    assert named, "the fixes name no options at all"
+    assert named <= options, named - options

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from seqfit.data.readers import DataError, read_batches
+from seqfit.errors import OptionError
 
 
 def rows(source, **kwargs) -> tuple[list[str], list[int], list[tuple[int, str]]]:
@@ -142,3 +143,14 @@ def test_reading_streams_with_flat_memory(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert count == 50_000
     assert peak < 20e6, f"peak {peak / 1e6:.1f} MB for a {path.stat().st_size / 1e6:.0f} MB file"
+
+
+def test_sources_and_options_are_checked_when_the_call_is_made(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="does not exist"):
+        read_batches(tmp_path / "missing.jsonl")  # no next(): the call itself refuses
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"body": "x"}\n')
+    with pytest.raises(OptionError, match="input_format='xml' is not valid"):
+        read_batches(path, input_format="xml")
+    with pytest.raises(OptionError, match="batch_size=0"):
+        read_batches(path, batch_size=0)

@@ -86,3 +86,16 @@ def test_a_missing_file_is_one_clear_line(tmp_path) -> None:
     result = CliRunner().invoke(app, ["profile", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 1
     assert "nope.jsonl" in result.output and "Traceback" not in result.output
+
+
+def test_a_model_without_any_length_limit_asks_for_max_length(tmp_path, zoo_build) -> None:
+    config, tokenizer = zoo_build("xlnet")  # relative positions, a 1e30-sentinel tokenizer
+    limits = seqfit.inspect(config, tokenizer=tokenizer)
+    assert limits.effective_max_tokens is None
+    data = tmp_path / "d.txt"
+    data.write_text("one two\nthree\n")
+    with pytest.raises(seqfit.OptionError) as info:
+        profile(str(data), model=limits, tokenizer=tokenizer)
+    assert info.value.option == "max_length"
+    assert "--max-length 4096" in str(info.value)
+    assert profile(str(data), model=limits, tokenizer=tokenizer, max_length=64).rows == 2

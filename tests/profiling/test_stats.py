@@ -7,6 +7,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seqfit.plan import plan_fixed_batches
 from seqfit.profiling.stats import LengthStats, Reservoir, summarize
@@ -92,6 +94,52 @@ def test_merging_partitions_equals_one_pass() -> None:
     whole = summarize(stats_of(lengths), max_length=128, special_tokens=2)
     assert merged.percentiles == whole.percentiles
     assert merged.tokens_lost == whole.tokens_lost and merged.rows == whole.rows
+
+
+@st.composite
+def partitions(draw: st.DrawFn) -> tuple[list[int], list[list[int]], int]:
+    """Lengths, the same lengths cut into consecutive partitions, and a batch size."""
+    lengths = draw(st.lists(st.integers(1, 300), max_size=200))
+    cuts = sorted(draw(st.lists(st.integers(0, len(lengths)), max_size=8)))
+    bounds = [0, *cuts, len(lengths)]
+    parts = [lengths[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return lengths, parts, draw(st.integers(1, 9))
+
+
+def merge_in_any_order(parts: list[LengthStats], choices: list[int]) -> LengthStats:
+    """Merge neighbours in the order ``choices`` picks: any bracketing of the partitions."""
+    parts = list(parts)
+    for choice in choices:
+        if len(parts) == 1:
+            break
+        i = choice % (len(parts) - 1)
+        parts[i:i + 2] = [parts[i].merge(parts[i + 1])]
+    while len(parts) > 1:
+        parts[0:2] = [parts[0].merge(parts[1])]
+    return parts[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(partitions(), st.lists(st.integers(0, 100), max_size=10))
+def test_merging_is_exact_and_associative_batching_costs_included(case, choices) -> None:
+    lengths, parts, batch_size = case
+    whole = stats_of(lengths, batch_size=batch_size)
+    merged = merge_in_any_order([stats_of(p, batch_size=batch_size) for p in parts], choices)
+    assert merged.rows == whole.rows == len(lengths)
+    assert np.array_equal(np.trim_zeros(merged.counts, "b"), np.trim_zeros(whole.counts, "b"))
+    assert sorted(merged.fixed_widths()) == sorted(whole.fixed_widths())
+    # the fixed-size batches in file order are those of one plain pass over the rows
+    reference = plan_fixed_batches(lengths, batch_size=batch_size)
+    assert sorted(merged.fixed_widths()) == sorted(reference.batch_shapes)
+    if lengths:
+        one = summarize(whole, max_length=64, special_tokens=2)
+        many = summarize(merged, max_length=64, special_tokens=2)
+        assert many.costs == one.costs and many.percentiles == one.percentiles
+
+
+def test_a_merge_never_makes_a_fixed_batch_larger_than_batch_size() -> None:
+    a, b = stats_of([5] * 31, batch_size=32), stats_of([7] * 31, batch_size=32)
+    assert sorted(a.merge(b).fixed_widths()) == [(30, 7), (32, 7)]
 
 
 def test_reservoir_keeps_a_uniform_sample_in_arrival_order() -> None:
