@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
@@ -102,7 +103,7 @@ def partitions(draw: st.DrawFn) -> tuple[list[int], list[list[int]], int]:
     lengths = draw(st.lists(st.integers(1, 300), max_size=200))
     cuts = sorted(draw(st.lists(st.integers(0, len(lengths)), max_size=8)))
     bounds = [0, *cuts, len(lengths)]
-    parts = [lengths[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    parts = [lengths[a:b] for a, b in itertools.pairwise(bounds)]
     return lengths, parts, draw(st.integers(1, 9))
 
 
