@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The CPU wheel of torch lies on this machine's disk; a bare `torch` would pull a CUDA build.
 TORCH := torch==2.13.0
 
-.PHONY: install demo test lint typecheck bench clean
+.PHONY: install demo test test-fast lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,12 @@ typecheck: install
 test: lint typecheck
 	$(PY) -m pytest -q -p no:cacheprovider
 
+# The inner loop: no model forward passes, no sweeps over the whole zoo, no slow statistics.
+test-fast: install
+	$(PY) -m pytest -q -p no:cacheprovider -m "not forward and not zoo and not slow"
+
 bench: install
+	$(PY) bench/startup.py
 	$(PY) bench/batching.py
 	$(PY) bench/profile_speed.py
 

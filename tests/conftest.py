@@ -21,6 +21,33 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "extended: zoo architectures beyond the REQUIRED list (informative, still "
         "expected to pass)")
+    config.addinivalue_line(
+        "markers", "forward: runs model forward passes (zoo or real); `make test-fast` skips them")
+    config.addinivalue_line(
+        "markers", "slow: seconds of statistics, millions of rows or plots; `make test-fast` "
+        "skips them")
+    config.addinivalue_line(
+        "markers", "zoo: sweeps every zoo architecture or transformers config; `make test-fast` "
+        "skips them")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that build zoo models run forward passes; tests parametrized over the whole zoo
+    sweep it."""
+    import zoo
+
+    everyone = len(zoo.ZOO)
+    swept: dict[str, int] = {}
+    for item in items:
+        if "zoo_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.forward)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("name") in zoo.ZOO:
+            key = item.nodeid.split("[")[0]
+            swept[key] = swept.get(key, 0) + 1
+    for item in items:
+        if swept.get(item.nodeid.split("[")[0], 0) >= everyone // 2:
+            item.add_marker(pytest.mark.zoo)
 
 
 @pytest.fixture(scope="session")

@@ -112,6 +112,7 @@ def test_roberta_positions_need_the_pad_id_itself(zoo_build: Any, zoo_model: Any
     assert _max_diff_left("roberta", zoo_build, zoo_model, pad_id=other) > 1e-3
 
 
+@pytest.mark.forward
 def test_the_real_minilm_batches_equal_per_text_runs() -> None:
     from transformers import AutoModel, AutoTokenizer
 

@@ -66,6 +66,7 @@ def test_collator_without_pad_token_says_how_to_set_one() -> None:
         "tokenizer.pad_token = tokenizer.eos_token, then Collator(tokenizer)")
 
 
+@pytest.mark.forward
 def test_collator_is_a_drop_in_for_trainer(tok, tmp_path) -> None:
     from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments
 

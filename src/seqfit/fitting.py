@@ -208,7 +208,7 @@ def _tokenizer(tokenizer: Any, model: Any) -> Any:
     if model is not None and not isinstance(model, ModelLimits):
         from .model.loading import load
 
-        found = load(model).tokenizer
+        found = load(model, fast=False).tokenizer
         if found is not None:
             return found
     raise OptionError(

@@ -129,6 +129,7 @@ def test_missing_and_empty_files_are_clear_errors(tmp_path: Path) -> None:
         rows(tmp_path / "sub")
 
 
+@pytest.mark.slow
 def test_reading_streams_with_flat_memory(tmp_path: Path) -> None:
     import tracemalloc
 

@@ -69,6 +69,7 @@ def test_a_long_log_is_cut_to_the_traceback_that_matters() -> None:
     assert explanation.best.evidence == {"length": 802, "limit": 512}
 
 
+@pytest.mark.forward
 def test_an_exception_is_explained_with_its_frames_and_the_model() -> None:
     import torch
     from transformers import AutoConfig, AutoModel

@@ -50,6 +50,7 @@ def test_default_model_is_the_embedded_minilm() -> None:
     assert limits.max_content_tokens == 510
 
 
+@pytest.mark.forward
 def test_a_loaded_model_reports_its_real_embedding_rows(minilm_path: Path,
                                                         minilm_tokenizer) -> None:
     from transformers import AutoModel
@@ -241,6 +242,7 @@ def test_text_towers_and_speech_decoders_use_their_own_position_fields() -> None
     assert speech.position_kind == "sinusoidal" and speech.max_tokens is None
 
 
+@pytest.mark.zoo
 def test_every_transformers_config_is_inspected_without_crashing() -> None:
     import warnings
 

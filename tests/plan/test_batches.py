@@ -74,6 +74,7 @@ def test_zero_length_rows_never_exceed_batch_tokens():
     assert plan_batches([0, 0, 0], batch_tokens=1).batches == ((0, 1, 2),)
 
 
+@pytest.mark.slow
 def test_a_million_rows_are_planned_once_each():
     lengths = [(i * 7919) % 509 + 3 for i in range(1_000_000)]
     plan = plan_batches(lengths, batch_tokens=16384, pad_to_multiple_of=8)

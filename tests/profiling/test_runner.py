@@ -58,6 +58,7 @@ def test_a_sample_estimates_the_whole_file_with_intervals(tok, corpus) -> None:
     assert p95.low <= whole.percentiles["p95"].value <= p95.high
 
 
+@pytest.mark.slow
 def test_the_cli_writes_json_and_a_report_with_three_plots(corpus, tmp_path) -> None:
     path, texts = corpus
     report = tmp_path / "profile.html"

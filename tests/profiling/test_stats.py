@@ -155,6 +155,7 @@ def test_reservoir_keeps_a_uniform_sample_in_arrival_order() -> None:
     assert hits.min() > 15 and hits.max() < 70  # each item ~40 times in 400 draws
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("figure", ["p95", "over_limit", "mean", "tokens_lost"])
 def test_sample_confidence_intervals_cover_the_truth_about_95_percent(figure: str) -> None:
     population = known_lengths(20000, seed=3)

@@ -7,12 +7,12 @@ other.
 
 from __future__ import annotations
 
-import inspect as _pyinspect
 import weakref
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from .._checks import is_int, known_limit
+from . import table
 from .layout import SpecialTokens, special_tokens
 from .loading import Loaded, load
 from .positions import PositionKind, SideLimits, positions_from_pad_id, side_limits
@@ -135,7 +135,7 @@ def limits_of(loaded: Loaded) -> ModelLimits:
         notes += [f"Decoder: {n[:1].lower()}{n[1:]}" for n in dec.derivation]
         warnings += [w for w in dec.warnings if w not in warnings]
 
-    params = _forward_params(loaded, model_type)
+    params = table.forward_params(model_type)
     text_config = enc_config
     rows = loaded.embedding_rows or _int(getattr(text_config, "vocab_size", None))
     type_vocab = _int(getattr(text_config, "type_vocab_size", None))
@@ -170,7 +170,7 @@ def limits_of(loaded: Loaded) -> ModelLimits:
         length_multiple=enc.length_multiple,
         min_tokens=enc.min_tokens,
         decoder=dec,
-        tokenizer_class=type(tok).__name__ if tok is not None else None,
+        tokenizer_class=tokenizer_class_name(tok) if tok is not None else None,
         tokenizer_max_length=tok_max,
         effective_max_tokens=effective,
         limit_source=source,
@@ -218,43 +218,13 @@ def _sides(config: Any) -> tuple[Kind, Any, Any]:
     if getattr(text, "is_decoder", False):
         return "decoder", text, text
     model_type = getattr(text, "model_type", "")
-    try:
-        from transformers.models.auto.modeling_auto import (
-            MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
-            MODEL_FOR_MASKED_LM_MAPPING_NAMES,
-        )
-    except ImportError:  # pragma: no cover - transformers always ships these
-        return "encoder", text, text
-    if model_type in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES and \
-            model_type not in MODEL_FOR_MASKED_LM_MAPPING_NAMES:
+    if table.is_causal_lm(model_type) and not table.is_masked_lm(model_type):
         return "decoder", text, text
     architectures = getattr(config, "architectures", None) or []
     if any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in architectures) and \
-            model_type not in MODEL_FOR_MASKED_LM_MAPPING_NAMES:
+            not table.is_masked_lm(model_type):
         return "decoder", text, text
     return "encoder", text, text
-
-
-def _forward_params(loaded: Loaded, model_type: str) -> set[str] | None:
-    """Names the base model's forward() accepts (None if the class cannot be found); "kwargs"
-    stands for a ``**kwargs`` catch-all, which in transformers 5 silently swallows unknown
-    inputs such as token_type_ids."""
-    try:
-        import transformers
-        from transformers.models.auto.modeling_auto import MODEL_MAPPING_NAMES
-    except ImportError:  # pragma: no cover
-        return None
-    found = MODEL_MAPPING_NAMES.get(model_type)
-    name = found if isinstance(found, str) else (found[0] if found else None)
-    try:
-        cls = getattr(transformers, name) if name else None
-        signature = _pyinspect.signature(cls.forward) if cls is not None else None
-    except (AttributeError, ImportError, RuntimeError, TypeError, ValueError):
-        return None
-    if signature is None:
-        return None
-    return {"kwargs" if p.kind is p.VAR_KEYWORD else name
-            for name, p in signature.parameters.items()}
 
 
 def _tokenizer_max(tok: Any) -> int | None:
@@ -369,15 +339,16 @@ def _tokenizer_warnings(loaded: Loaded, model_type: str, enc: SideLimits, rows: 
     return out
 
 
+def tokenizer_class_name(tok: Any) -> str:
+    """The transformers class name of ``tok`` (a file-read tokenizer names the class it
+    stands for)."""
+    return str(getattr(tok, "class_name", None) or type(tok).__name__)
+
+
 def _family_warnings(tok: Any, model_type: str) -> list[str]:
-    try:
-        from transformers.models.auto.tokenization_auto import TOKENIZER_MAPPING_NAMES
-    except ImportError:  # pragma: no cover
-        return []
-    expected = TOKENIZER_MAPPING_NAMES.get(model_type)
-    if isinstance(expected, (tuple, list)):
-        expected = next((e for e in expected if e), None)
-    actual = type(tok).__name__
+    classes = table.tokenizer_classes()
+    expected = classes.get(model_type)
+    actual = tokenizer_class_name(tok)
     generic = {"PreTrainedTokenizerFast", "TokenizersBackend", "PythonBackend",
                "SentencePieceBackend", "PreTrainedTokenizer"}
 
@@ -388,8 +359,7 @@ def _family_warnings(tok: Any, model_type: str) -> list[str]:
         return []
     if base(actual) == base(expected):
         return []
-    users = sorted(m for m, t in TOKENIZER_MAPPING_NAMES.items()
-                   if t and base(t if isinstance(t, str) else str(t[0] or t[-1])) == base(actual))
+    users = sorted(m for m, t in classes.items() if base(t) == base(actual))
     if model_type in users:
         return []
     return [f"The tokenizer is a {actual} but {model_type} models use {base(expected)}: a "

