@@ -22,8 +22,8 @@ from pathlib import Path
 from transformers import AutoTokenizer
 
 from seqfit.model.loading import default_model_path
+from seqfit.profiling.counting import _fast_backend
 from seqfit.profiling.runner import profile
-from seqfit.profiling.stats import _fast_backend
 
 WORDS = ("the model reads every token of a long document and the window slides over the text "
          "while the batch keeps padding small so that compute goes to real tokens").split()
@@ -65,7 +65,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "corpus.jsonl"
         texts = corpus(path, args.mb)
-        backend = _fast_backend(tokenizer)
+        backend = _fast_backend(tokenizer).rust  # type: ignore[union-attr]
 
         def raw() -> int:
             total = 0

@@ -25,6 +25,7 @@ _PUBLIC: dict[str, str] = {
     "BatchError": ".errors",
     "Code": ".errors",
     "DataError": ".errors",
+    "DtypeError": ".errors",
     "InputError": ".errors",
     "MaskError": ".errors",
     "MissingDependencyError": ".errors",
@@ -49,7 +50,7 @@ _PUBLIC: dict[str, str] = {
     "plan_batches": ".plan",
     "profile": ".profiling.runner",
     "LengthStats": ".profiling.stats",
-    "Profile": ".profiling.stats",
+    "Profile": ".profiling.summary",
     "Collator": ".training",
     "LengthSampler": ".training",
 }
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from .errors import BatchError as BatchError
     from .errors import Code as Code
     from .errors import DataError as DataError
+    from .errors import DtypeError as DtypeError
     from .errors import InputError as InputError
     from .errors import MaskError as MaskError
     from .errors import MissingDependencyError as MissingDependencyError
@@ -92,7 +94,7 @@ if TYPE_CHECKING:
     from .plan import plan_batches as plan_batches
     from .profiling.runner import profile as profile
     from .profiling.stats import LengthStats as LengthStats
-    from .profiling.stats import Profile as Profile
+    from .profiling.summary import Profile as Profile
     from .training import Collator as Collator
     from .training import LengthSampler as LengthSampler
 

@@ -59,3 +59,32 @@ def check_whole(name: str, value: object, *, minimum: int = 1, optional: bool = 
     shown = example if example is not None else max(minimum, 1)
     raise OptionError(f"{name}={value!r}; it must be {expected}.", option=name, value=value,
                       fix=f"{name}={shown}")
+
+
+def a_type(value: object) -> str:
+    """``value``'s type with its article, for messages: "None", "an int", "a list".
+
+    >>> a_type(None), a_type(3), a_type([])
+    ('None', 'an int', 'a list')
+    """
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+
+
+def as_list(name: str, value: object, *, what: str = "texts", example: str = "[text]") -> list[Any]:
+    """``value`` (any iterable but a lone string or bytes) as a list, or an
+    :class:`~seqfit.errors.InputError` that says what was given instead."""
+    from .errors import InputError
+
+    if isinstance(value, (str, bytes)):
+        raise InputError(
+            f"{name} is a single {type(value).__name__} ({len(value)} characters); a list of "
+            f"{what} is expected, and this one would be read as that many one-character "
+            f"{what}.", fix=f"{name}={example}")
+    try:
+        return list(value)  # type: ignore[call-overload]
+    except TypeError:
+        raise InputError(f"{name} is {a_type(value)}, not a list of {what}.",
+                         fix=f"{name}={example}") from None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ._checks import check_choice
-from .errors import MissingDependencyError, MissingPadTokenError
+from .errors import InputError, MissingDependencyError, MissingPadTokenError
 from .fitting import Fitted
 from .model.limits import Padding
 from .plan import BatchPlan, default_batch_tokens, plan_batches
@@ -60,7 +60,7 @@ def batch_plan(fitted: Fitted, *, batch_tokens: int | None = None,
     if batch_tokens is None and max_batch_size is None:
         batch_tokens = default_batch_tokens(fitted.max_length)
     return plan_batches(fitted.lengths, batch_tokens=batch_tokens, max_batch_size=max_batch_size,
-                        pad_to_multiple_of=pad_to_multiple_of)
+                        pad_to_multiple_of=pad_to_multiple_of, max_length=fitted.max_length)
 
 
 def batches(
@@ -78,6 +78,10 @@ def batches(
     Options are checked when the call is made; the batches are padded as they are taken.
     Padding follows the rule :func:`seqfit.fit` recorded from the model.
     """
+    if not isinstance(fitted, Fitted):
+        raise InputError(
+            f"batches takes the result of seqfit.fit, not a {type(fitted).__name__}.",
+            fix="seqfit.batches(seqfit.fit(texts, model=name), batch_tokens=16384)")
     check_choice("return_tensors", return_tensors, ("pt", "np"))
     plan = batch_plan(fitted, batch_tokens=batch_tokens, max_batch_size=max_batch_size,
                       pad_to_multiple_of=pad_to_multiple_of)

@@ -23,6 +23,8 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from .errors import (
+    DtypeError,
+    InputError,
     MaskError,
     MissingPadTokenError,
     PaddingSideError,
@@ -48,9 +50,15 @@ def check(batch: Mapping[str, Any], *, model: Any = None) -> None:
     :class:`~seqfit.ModelLimits`; without it only what needs no model is checked (shapes,
     raggedness, masks).
     """
+    if not isinstance(batch, Mapping):
+        raise InputError(
+            f"check takes the batch as a mapping of input names to tensors, not a "
+            f"{type(batch).__name__}.", fix="seqfit.check({'input_ids': ids, 'attention_mask': "
+            "mask}, model=model), or the tokenizer's output as it is")
     limits = limits_for(model)
     if "input_ids" not in batch:
-        if "inputs_embeds" in batch:
+        if batch.get("inputs_embeds") is not None:
+            _check_embeds(batch["inputs_embeds"], limits)
             return
         raise ShapeError(
             f"the batch has no input_ids (keys: {', '.join(map(str, batch)) or 'none'}).",
@@ -70,9 +78,13 @@ def check(batch: Mapping[str, Any], *, model: Any = None) -> None:
         raise ShapeError(f"input_ids has {ids.ndim} dimensions {tuple(ids.shape)}; expected 2 "
                          "(batch, sequence).", field="input_ids", shape=list(ids.shape),
                          fix="reshape to (batch, sequence)")
+    _check_dtype(ids, "input_ids")
     rows, length = int(ids.shape[0]), int(ids.shape[1])
     arrays = {key: _array(batch[key], key, pad_id, limits) for key in SEQUENCE_KEYS
               if batch.get(key) is not None}
+    for key in ("token_type_ids", "position_ids"):
+        if key in arrays:
+            _check_dtype(arrays[key], key)
     _check_shapes(ids, arrays)
     if limits is not None:
         _check_length(length, limits.max_tokens, limits.min_tokens, "input_ids", limits)
@@ -84,6 +96,7 @@ def check(batch: Mapping[str, Any], *, model: Any = None) -> None:
         if limits is not None:
             _check_ids(ids, limits.embedding_rows, "input_ids")
             _check_token_types(arrays.get("token_type_ids"), limits)
+            _check_positions(arrays.get("position_ids"), limits)
         _check_mask(ids, mask, arrays.get("position_ids"), limits)
     decoder_ids = batch.get("decoder_input_ids")
     if decoder_ids is not None and limits is not None and limits.decoder is not None:
@@ -99,6 +112,8 @@ def _suspicious(ids: Any, types: Any | None, mask: Any | None, positions: Any | 
     detailed checks below syncs; they run only when this says so)."""
     flags: list[Any] = []
     if limits is not None:
+        if positions is not None and limits.position_table is not None:
+            flags.append(((positions < 0) | (positions >= limits.position_table)).any())
         if limits.embedding_rows is not None:
             flags.append(((ids < 0) | (ids >= limits.embedding_rows)).any())
         else:
@@ -154,6 +169,55 @@ def _array(value: Any, field: str, pad_id: int | None, limits: ModelLimits | Non
                 fix="tokenizer(texts, padding=True, truncation=True, return_tensors='pt'), or "
                     "seqfit.batches(seqfit.fit(texts, tokenizer=tokenizer))")
     return np.asarray(value)
+
+
+def _check_dtype(array: Any, field: str) -> None:
+    """Ids, token types and positions index tables: they must be 32- or 64-bit integers."""
+    dtype = getattr(array, "dtype", None)
+    name = str(dtype).removeprefix("torch.")
+    if name in ("int64", "int32", "long", "int"):
+        return
+    kind = getattr(dtype, "kind", "")  # numpy
+    why = {"f": "floats", "b": "booleans", "U": "strings", "O": "Python objects",
+           "S": "bytes"}.get(kind) or ("floats" if "float" in name else (
+               "booleans" if name == "bool" else f"{name} integers"))
+    wrap = ", which stop at 255" if name == "uint8" else ""
+    raise DtypeError(
+        f"{field} holds {why} (dtype {name}{wrap}); embedding lookups take 64-bit integer "
+        "ids.", field=field, dtype=name,
+        fix=f"{field}.long() (torch) or {field}.astype('int64') (numpy); ids come from the "
+            "tokenizer")
+
+
+def _check_embeds(embeds: Any, limits: ModelLimits | None) -> None:
+    shape = tuple(getattr(embeds, "shape", ()))
+    if len(shape) != 3:
+        raise ShapeError(f"inputs_embeds has shape {shape}; expected 3 dimensions (batch, "
+                         "sequence, hidden).", field="inputs_embeds", shape=list(shape),
+                         fix="model.get_input_embeddings()(input_ids) gives (batch, sequence, "
+                             "hidden)")
+    if limits is not None:
+        _check_length(int(shape[1]), limits.max_tokens, limits.min_tokens, "inputs_embeds",
+                      limits)
+
+
+def _check_positions(positions: Any | None, limits: ModelLimits) -> None:
+    table = limits.position_table
+    if positions is None or table is None:
+        return
+    low, high = int(positions.min()), int(positions.max())
+    if low >= 0 and high < table:
+        return
+    bad = (positions < 0) | (positions >= table)
+    row, pos = _first_where(bad, int(positions.shape[-1]))
+    value = int(positions[row, pos] if positions.shape[0] > row else positions[0, pos])
+    raise TooLongError(
+        length=value + 1, limit=table, field="position_ids", row=row, position=pos,
+        message=f"position_ids holds {value} at row {row}, position {pos} but the position "
+                f"table has {table} rows (positions 0..{table - 1}).",
+        fix="position_ids = (attention_mask.cumsum(-1) - 1).clamp(min=0), or leave "
+            "position_ids out and let the model count; seqfit.fit keeps inputs within the "
+            "table")
 
 
 def _check_shapes(ids: Any, arrays: dict[str, Any]) -> None:
@@ -378,6 +442,9 @@ class guard:
 
     def __init__(self, model: Any, *, limits: ModelLimits | None = None,
                  check_inputs: bool = True) -> None:
+        if not callable(getattr(model, "forward", None)):
+            raise InputError(f"guard wraps a model's forward, and a {type(model).__name__} has "
+                             "none.", fix="seqfit.guard(AutoModel.from_pretrained(name))")
         self.model = model
         self.limits = limits_for(limits if limits is not None else model)
         self.check_inputs = check_inputs

@@ -252,6 +252,11 @@ class UnexpectedTokenTypesError(TokenTypeError):
     code: Code = "unexpected_token_type_ids"
 
 
+class DtypeError(BatchError):
+    """Ids, token types or positions of a type an embedding lookup cannot take (floats,
+    booleans, small or unsigned integers)."""
+
+
 class ShapeError(BatchError):
     """Shapes of ids, mask, token types, positions or labels disagree."""
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
-from ._checks import known_limit
+from ._checks import as_list, check_whole, known_limit
 from .errors import InputError, OptionError, SeqfitError, TooLongError
 from .model.layout import Layout, Segment, layout_of
 from .model.limits import ModelLimits, Padding, limits_for
@@ -138,15 +138,13 @@ def fit(
     pairs ``"longest_first"``, ``"only_first"``, ``"only_second"`` or ``"window"`` (the first text
     repeats in every window, the second slides).
     """
-    if isinstance(texts, (str, bytes)):
-        raise InputError(
-            f"texts is a single {type(texts).__name__} ({len(texts)} characters); fit takes a "
-            "list of texts and would read this one as that many one-character texts.",
-            fix="seqfit.fit([text], ...)")
+    texts = as_list("texts", texts)
+    pairs = as_list("text_pairs", text_pairs) if text_pairs is not None else None
+    max_length = check_whole("max_length", max_length, optional=True, example=512)
+    overlap = check_whole("overlap", overlap, minimum=0, optional=True, example=64)
+    head = check_whole("head", head, minimum=0, optional=True, example=128)
     limits = limits_for(model)
     tokenizer = _tokenizer(tokenizer, model)
-    texts = list(texts)
-    pairs = list(text_pairs) if text_pairs is not None else None
     if pairs is not None and len(pairs) != len(texts):
         raise InputError(
             f"{len(texts)} texts but {len(pairs)} text_pairs; each text needs its pair.",
@@ -204,6 +202,11 @@ def fit(
 def _tokenizer(tokenizer: Any, model: Any) -> Any:
     """The tokenizer given, or the one of ``model`` (a name, folder or loaded model)."""
     if tokenizer is not None:
+        if not callable(tokenizer):
+            raise OptionError(
+                f"tokenizer is a {type(tokenizer).__name__}, not a tokenizer.",
+                option="tokenizer", value=repr(tokenizer)[:80],
+                fix="tokenizer=AutoTokenizer.from_pretrained(name), or model=name alone")
         return tokenizer
     if model is not None and not isinstance(model, ModelLimits):
         from .model.loading import load

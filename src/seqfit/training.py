@@ -12,9 +12,16 @@ import random
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from ._checks import check_whole
+from ._checks import as_list, check_choice, check_whole, is_int
 from .batching import pad_rows
-from .errors import MissingDependencyError, MissingPadTokenError, ShapeError, TooLongError
+from .errors import (
+    InputError,
+    MissingDependencyError,
+    MissingPadTokenError,
+    OptionError,
+    ShapeError,
+    TooLongError,
+)
 from .model.limits import limits_for
 from .plan import plan_batches
 
@@ -42,6 +49,13 @@ class Collator:
     def __init__(self, tokenizer: Any = None, *, model: Any = None,
                  pad_token_id: int | None = None, pad_to_multiple_of: int | None = None,
                  label_all_tokens: bool = False, return_tensors: str = "pt") -> None:
+        check_choice("return_tensors", return_tensors, ("pt", "np"))
+        pad_to_multiple_of = check_whole("pad_to_multiple_of", pad_to_multiple_of, optional=True,
+                                         example=8)
+        if pad_token_id is not None and not is_int(pad_token_id):
+            raise OptionError(f"pad_token_id={pad_token_id!r}; it must be a whole number.",
+                              option="pad_token_id", value=pad_token_id,
+                              fix="pad_token_id=tokenizer.pad_token_id")
         limits = limits_for(model)
         self.limits = limits
         self.pad_token_id = pad_token_id if pad_token_id is not None else (
@@ -57,6 +71,13 @@ class Collator:
     def __call__(self, features: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         import numpy as np
 
+        if not features or not all(isinstance(f, Mapping) and "input_ids" in f
+                                   for f in features):
+            raise InputError(
+                "the Collator takes a non-empty list of features, each a mapping with "
+                f"input_ids; got {_describe_features(features)}.",
+                fix="collate([tokenizer(text) for text in texts]), or a Dataset of "
+                    "tokenized rows as the Trainer's train_dataset")
         aligned = [self._align(dict(f), i) for i, f in enumerate(features)]
         if "attention_mask" not in aligned[0]:
             for feature in aligned:
@@ -64,9 +85,10 @@ class Collator:
         features = aligned
         lengths = [len(f["input_ids"]) for f in features]
         width = max(lengths)
-        if self.pad_to_multiple_of:
-            width = -(-width // self.pad_to_multiple_of) * self.pad_to_multiple_of
         limit = self.limits.max_tokens if self.limits is not None else None
+        if self.pad_to_multiple_of:  # a multiple past the model's limit stops at the limit
+            rounded = -(-width // self.pad_to_multiple_of) * self.pad_to_multiple_of
+            width = rounded if limit is None or width > limit else min(rounded, limit)
         if limit is not None and width > limit:
             row = lengths.index(max(lengths))
             raise TooLongError(
@@ -135,6 +157,15 @@ class Collator:
         return {k: torch.as_tensor(v) for k, v in out.items()}
 
 
+def _describe_features(features: Any) -> str:
+    if not features:
+        return "none"
+    bad = next(f for f in features if not (isinstance(f, Mapping) and "input_ids" in f))
+    if isinstance(bad, Mapping):
+        return f"a feature with keys {sorted(map(str, bad))}"
+    return f"a {type(bad).__name__}"
+
+
 def _is_sequence(value: Any) -> bool:
     return isinstance(value, (list, tuple)) or (
         hasattr(value, "ndim") and getattr(value, "ndim", 0) >= 1)
@@ -156,8 +187,32 @@ class LengthSampler:
     def __init__(self, lengths: Sequence[int], *, batch_tokens: int,
                  max_batch_size: int | None = None, shuffle: bool = True, seed: int = 0,
                  pool_batches: int = 64, pad_to_multiple_of: int | None = None) -> None:
-        self.lengths = list(lengths)
+        self.lengths = as_list("lengths", lengths, what="lengths",
+                               example="[len(row['input_ids']) for row in dataset]")
         self.batch_tokens = check_whole("batch_tokens", batch_tokens, example=16384) or 1
+        # lengths and limits are checked now, not at the first epoch
+        bad = next((i for i, n in enumerate(self.lengths) if not is_int(n) or n < 0), None)
+        if bad is not None:
+            raise InputError(f"lengths[{bad}] is {self.lengths[bad]!r}, but a length is a whole "
+                             "number of tokens >= 0.", row=bad,
+                             fix="lengths=[len(row['input_ids']) for row in dataset]")
+        max_batch_size = check_whole("max_batch_size", max_batch_size, optional=True, example=32)
+        pad_to_multiple_of = check_whole("pad_to_multiple_of", pad_to_multiple_of, optional=True,
+                                         example=8)
+        longest = max(range(len(self.lengths)), key=self.lengths.__getitem__, default=None)
+        if longest is not None:  # the longest row must fit a batch on its own
+            width = self.lengths[longest]
+            if pad_to_multiple_of:
+                width = -(-width // pad_to_multiple_of) * pad_to_multiple_of
+            if width > self.batch_tokens:
+                raise TooLongError(
+                    length=self.lengths[longest], limit=self.batch_tokens, row=longest,
+                    message=f"lengths[{longest}] is {self.lengths[longest]} tokens (padded: "
+                            f"{width}) but batch_tokens={self.batch_tokens}, so that row fits in "
+                            "no batch, even alone.",
+                    fix=f"batch_tokens={width} or more, or fit the rows to at most "
+                        f"{self.batch_tokens} tokens first")
+        pool_batches = check_whole("pool_batches", pool_batches, example=64) or 1
         self.max_batch_size = max_batch_size
         self.shuffle = shuffle
         self.seed = seed

@@ -50,7 +50,7 @@ def test_the_text_column_is_the_only_string_column_or_named(tmp_path: Path) -> N
     path.write_text(json.dumps({"title": "a", "body": "b"}) + "\n")
     with pytest.raises(DataError) as info:
         rows(path)
-    assert str(info.value) == (f"{path}: cannot tell which column holds the text (string "
+    assert str(info.value) == (f"{str(path)!r}: cannot tell which column holds the text (string "
                                "columns: title, body). Fix: --column title")
     assert rows(path, column="body")[0] == ["b"]
     with pytest.raises(DataError, match=r"has no column 'summary'; columns: title, body"):

@@ -15,7 +15,7 @@ import zoo
 from seqfit.model import loading
 from seqfit.model.files import FileTokenizer
 from seqfit.model.loading import default_model_path
-from seqfit.profiling.stats import token_lengths
+from seqfit.profiling.counting import token_lengths
 
 TEXTS = ["Hello world.", "A longer text, with punctuation; and numbers 1234!", "",
          "  spaces   and\ttabs\nnewlines ", "Ünïcödé façade — naïve café"]

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seqfit.plan import plan_fixed_batches
-from seqfit.profiling.stats import LengthStats, Reservoir, summarize
+from seqfit.profiling.stats import LengthStats, Reservoir
+from seqfit.profiling.summary import summarize
 
 
 def known_lengths(n: int = 5000, seed: int = 0) -> list[int]:
@@ -174,3 +175,44 @@ def test_sample_confidence_intervals_cover_the_truth_about_95_percent(figure: st
     rate = inside / trials
     print(f"\n{figure}: the true value fell inside the 95% interval in {rate:.0%} of samples")
     assert 0.88 <= rate <= 1.0
+
+
+def test_memory_does_not_grow_with_the_longest_row() -> None:
+    stats = stats_of([5, 12, 50_000_000, 70_000, 70_001])
+    assert stats.counts.size <= 13  # the exact bins stop at the longest short row
+    assert len(stats.buckets) == 2  # 70,000 and 70,001 share a log-spaced bucket
+    assert (stats.rows, stats.tokens, stats.longest) == (5, 50_140_018, 50_000_000)
+    p = summarize(stats, max_length=512, special_tokens=2)
+    assert p.percentiles["max"].value == 50_000_000
+    assert p.over_limit.value == pytest.approx(3 / 5)
+    assert p.tokens_lost.value == pytest.approx((50_140_018 - 5 - 12 - 3 * 512) / 50_140_018)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 5000), min_size=1, max_size=300), st.integers(0, 2 ** 32))
+def test_long_lengths_keep_exact_counts_totals_and_maximum(lengths: list[int], seed: int) -> None:
+    """With the exact range shrunk to 64 tokens, most lengths land in log-spaced buckets:
+    rows, tokens, the maximum and shares over a limit below the range stay exact, and
+    percentiles are within a bucket's width (0.3%) of numpy's."""
+    from seqfit.profiling import stats as module
+
+    saved = module.EXACT_BELOW
+    module.EXACT_BELOW = 64
+    try:
+        rng = random.Random(seed)
+        whole = stats_of(lengths)
+        cut = rng.randrange(len(lengths) + 1)
+        merged = stats_of(lengths[:cut]).merge(stats_of(lengths[cut:]))
+        for s in (whole, merged):
+            assert (s.rows, s.tokens, s.longest) == (len(lengths), sum(lengths), max(lengths))
+            p = summarize(s, max_length=48, special_tokens=2)
+            array = np.asarray(lengths)
+            assert p.over_limit.value == pytest.approx((array > 48).mean())
+            assert p.tokens_lost.value == pytest.approx(
+                np.maximum(array - 48, 0).sum() / array.sum())
+            for q in (50, 90, 99):
+                exact = np.percentile(array, q, method="inverted_cdf")
+                assert p.percentiles[f"p{q}"].value == pytest.approx(exact, rel=0.006)
+        assert whole.buckets == merged.buckets
+    finally:
+        module.EXACT_BELOW = saved

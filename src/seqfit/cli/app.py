@@ -138,25 +138,26 @@ def profile_command(
     format: FormatOption = Format.human,
 ) -> None:
     """How DATA's texts fit a model: lengths, loss per strategy, max_length, padding cost."""
+    from ..profiling.html import check_report_path, write_report
     from ..profiling.runner import profile
     from .render import profile_progress, render_profile
 
     as_json = format is Format.json
+    if report:  # a report that cannot be written is said before the work, not after
+        run_reported(err, lambda: check_report_path(report), as_json=as_json)
     with profile_progress(err, data) as on_progress:
         result = run_reported(err, lambda: profile(
             data, model=model, column=column, pair_column=pair_column,
             input_format=input_format.value, by=by.value, max_length=max_length,
             overlap=overlap, batch_tokens=batch_tokens, sample=sample,
             on_progress=on_progress), as_json=as_json)
-    if report:
-        from ..profiling.html import write_report
-
-        path = run_reported(err, lambda: write_report(result, report), as_json=as_json)
-        err.print(f"report written to {path}", markup=False, highlight=False)
     if as_json:
         print_json(result.to_dict())
     else:
         render_profile(out, result)
+    if report:  # the results are out already, whatever happens to the report
+        path = run_reported(err, lambda: write_report(result, report))
+        err.print(f"report written to {path}", markup=False, highlight=False)
 
 
 @app.command("run", context_settings={"allow_extra_args": True,

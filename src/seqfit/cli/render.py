@@ -13,7 +13,7 @@ from rich.text import Text
 from ..diagnose.engine import Explanation
 from ..model.limits import ModelLimits
 from ..model.positions import SideLimits
-from ..profiling.stats import Estimate, Profile
+from ..profiling.summary import Estimate, Profile
 
 
 def _n(value: int | None, none: str = "no hard limit") -> str:
@@ -139,9 +139,7 @@ def render_profile(console: Console, profile: Profile) -> None:
     table.add_row(f"windows (overlap {profile.overlap})",
                   f"{_est(profile.windows)}, compute x{_est(profile.window_multiplier)}")
     for rec in profile.recommended:
-        table.add_row(f"max_length for {rec.coverage:.0%}",
-                      f"{rec.max_length} (rows over {_est(rec.rows_over, True)}, tokens lost "
-                      f"{_est(rec.tokens_lost, True)})")
+        table.add_row(f"max_length for {rec.coverage:.0%}", rec.describe(profile.max_length))
     console.print(table)
     costs = Table(title="Batching cost", title_justify="left")
     for column in ("strategy", "padding", "compute", "with attention²", "batches"):

@@ -2,7 +2,9 @@
 
 Every reader yields :class:`RowBatch` es of at most ``batch_size`` rows, so memory stays flat
 however large the input; rows that cannot be used are reported with their line (or row) number
-and the reason, never raised mid-stream.
+and the reason, never raised mid-stream. Text arrives as it really does: with or without a
+byte-order mark, in UTF-8 or UTF-16, with any line ends, from files, pipes or stdin
+(:mod:`seqfit.data.decoding`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import csv
 import io
 import json
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +21,7 @@ from typing import IO, Any
 
 from .._checks import check_choice, check_whole
 from ..errors import DataError, MissingDependencyError
+from .decoding import UTF8_BOM, buffered, peek, split_lines, text_stream
 
 FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "text", "files", "arrow")
 BY = ("line", "file")
@@ -59,11 +63,14 @@ def read_batches(source: Any, *, column: str | None = None, pair_column: str | N
     batch_size = check_whole("batch_size", batch_size, example=1000) or 1
     limit = check_whole("limit", limit, minimum=0, optional=True, example=1000)
     if source == "-" or hasattr(source, "read"):
-        stream = sys_stdin() if source == "-" else source
-        head = stream.peek(1)[:1] if hasattr(stream, "peek") else b""
-        fmt = input_format if input_format != "auto" else ("jsonl" if head == b"{" else "text")
-        return _limit(_by_format(fmt, stream, "<stdin>", column, pair_column, batch_size),
-                      limit)
+        stream = buffered(sys.stdin.buffer if source == "-" else source)
+        name = "<stdin>" if source == "-" else repr(getattr(source, "name", "<stream>"))
+        fmt = input_format if input_format != "auto" else sniff_format(stream)
+        return _limit(_by_format(fmt, stream, name, column, pair_column, batch_size), limit)
+    if not isinstance(source, (str, os.PathLike)):
+        raise DataError(
+            f"data is a {type(source).__name__}; expected a path, '-' for stdin, or a binary "
+            "file object.", fix="seqfit.profile('data.jsonl') or seqfit.profile(open(path, 'rb'))")
     path = Path(os.fspath(source)).expanduser()
     if not path.exists():
         raise DataError(f"{str(path)!r} does not exist.", fix="check the path")
@@ -72,26 +79,31 @@ def read_batches(source: Any, *, column: str | None = None, pair_column: str | N
         if fmt == "arrow":
             return _limit(_arrow_folder(path, column, pair_column, batch_size), limit)
         return _limit(_text_files(path, by, batch_size), limit)
-    if path.stat().st_size == 0:
+    if not os.access(path, os.R_OK):
+        raise DataError(f"{str(path)!r} cannot be read: permission denied.",
+                        fix=f"chmod +r {path}, or run as a user who may read it")
+    regular = path.is_file()
+    if regular and path.stat().st_size == 0:
         raise DataError(f"{str(path)!r} is empty: no rows to read.",
                         fix="check the file, or the command that wrote it")
     if fmt == "parquet":
         return _limit(_parquet(path, column, pair_column, batch_size), limit)
-    return _limit(_from_file(path, fmt, column, pair_column, batch_size), limit)
+    sniff = input_format == "auto" and not regular and fmt == "text"  # a pipe or <(...)
+    return _limit(_from_file(path, fmt, column, pair_column, batch_size, sniff), limit)
+
+
+def sniff_format(stream: IO[bytes]) -> str:
+    """``jsonl`` when the first character after a byte-order mark and blanks is ``{``."""
+    head = peek(stream).removeprefix(UTF8_BOM).lstrip()
+    return "jsonl" if head[:1] == b"{" else "text"
 
 
 def _from_file(path: Path, fmt: str, column: str | None, pair_column: str | None,
-               batch_size: int) -> Iterator[RowBatch]:
-    with path.open("rb") as stream:
-        yield from _by_format(fmt, stream, str(path), column, pair_column, batch_size)
-
-
-def sys_stdin() -> IO[bytes]:
-    """Standard input as bytes that can be peeked at (to sniff the format)."""
-    import sys
-
-    buffer: Any = sys.stdin.buffer
-    return buffer if hasattr(buffer, "peek") else io.BufferedReader(buffer)
+               batch_size: int, sniff: bool) -> Iterator[RowBatch]:
+    with path.open("rb") as raw:
+        stream = buffered(raw)
+        fmt = sniff_format(stream) if sniff else fmt
+        yield from _by_format(fmt, stream, repr(str(path)), column, pair_column, batch_size)
 
 
 def _limit(batches: Iterator[RowBatch], limit: int | None) -> Iterator[RowBatch]:
@@ -118,7 +130,7 @@ def _by_format(fmt: str, stream: IO[bytes], name: str, column: str | None,
     if fmt in ("csv", "tsv"):
         return _csv(stream, name, column, pair_column, batch_size, "\t" if fmt == "tsv" else ",")
     if fmt == "text":
-        return _text(stream, batch_size)
+        return _text(stream, batch_size, name)
     raise DataError(f"format {fmt!r} cannot be read from {name}.", fix="--input-format jsonl")
 
 
@@ -185,10 +197,10 @@ def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | 
     batcher = _Batcher(batch_size, pair_column is not None)
     chosen: str | None = None
     nbytes = 0
-    for number, raw in enumerate(stream, start=1):
-        nbytes += len(raw)
+    for number, raw in enumerate(split_lines(text_stream(stream, name)), start=1):
+        nbytes += len(raw) + 1
         try:
-            line = raw.decode("utf-8")
+            line = raw.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
             batcher.batch.invalid.append((number, f"invalid UTF-8 at byte {exc.start}"))
             continue
@@ -199,6 +211,9 @@ def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | 
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             batcher.batch.invalid.append((number, f"invalid JSON: {exc.msg}"))
+            continue
+        except RecursionError:
+            batcher.batch.invalid.append((number, "invalid JSON: nested too deeply"))
             continue
         if not isinstance(row, dict):
             batcher.batch.invalid.append((number, f"not a JSON object but {_describe(row)}"))
@@ -217,14 +232,26 @@ def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | 
             yield batcher.take(nbytes)
             nbytes = 0
     if chosen is None and not batcher.batch.invalid:
-        raise DataError(f"{name} is empty: no rows to profile.", fix="check the input")
+        raise DataError(f"{name} is empty: no rows to read.", fix="check the input")
     yield batcher.take(nbytes)
 
 
 def _csv(stream: IO[bytes], name: str, column: str | None, pair_column: str | None,
          batch_size: int, delimiter: str) -> Iterator[RowBatch]:
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+    # invalid bytes become lone surrogates (reported per row); a real U+FFFD is text
+    text = io.TextIOWrapper(text_stream(stream, name), encoding="utf-8",
+                            errors="surrogateescape", newline="")
     reader = csv.reader(text, delimiter=delimiter)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize)  # one long document is one long field, not an error
+    try:
+        yield from _csv_rows(reader, name, column, pair_column, batch_size)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _csv_rows(reader: Any, name: str, column: str | None, pair_column: str | None,
+              batch_size: int) -> Iterator[RowBatch]:
     try:
         header = next(reader)
     except StopIteration:
@@ -248,25 +275,31 @@ def _csv(stream: IO[bytes], name: str, column: str | None, pair_column: str | No
                                                       f"{len(header)}"))
             else:
                 value = row[index]
-                if "\ufffd" in value:
+                pair = row[pair_index] if pair_index is not None else ""
+                if _undecodable(value) or _undecodable(pair):
                     batcher.batch.invalid.append((number, "invalid UTF-8"))
                 else:
-                    batcher.add(number, value, row[pair_index] if pair_index is not None else "")
+                    batcher.add(number, value, pair)
             if batcher.full():
                 yield batcher.take(0)
     except csv.Error as exc:
-        raise DataError(f"{name} line {reader.line_num}: {exc}.", fix="fix the quoting, or "
-                        "--input-format text") from None
+        raise DataError(f"{name} line {reader.line_num}: {exc}.", fix="close the open quote "
+                        "on that line, or --input-format text") from None
     yield batcher.take(0)
 
 
-def _text(stream: IO[bytes], batch_size: int) -> Iterator[RowBatch]:
+def _undecodable(value: str) -> bool:
+    """Lone surrogates stand for bytes that were not UTF-8 (``surrogateescape``)."""
+    return any("\udc80" <= ch <= "\udcff" for ch in value) if not value.isascii() else False
+
+
+def _text(stream: IO[bytes], batch_size: int, name: str = "<stdin>") -> Iterator[RowBatch]:
     batcher = _Batcher(batch_size, False)
     nbytes = 0
-    for number, raw in enumerate(stream, start=1):
-        nbytes += len(raw)
+    for number, raw in enumerate(split_lines(text_stream(stream, name)), start=1):
+        nbytes += len(raw) + 1
         try:
-            line = raw.decode("utf-8").rstrip("\r\n")
+            line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             batcher.batch.invalid.append((number, f"invalid UTF-8 at byte {exc.start}"))
             continue
@@ -285,11 +318,16 @@ def _text_files(folder: Path, by: str, batch_size: int) -> Iterator[RowBatch]:
     if by != "file":
         for path in files:
             with path.open("rb") as stream:
-                yield from _text(stream, batch_size)
+                yield from _text(stream, batch_size, repr(str(path)))
         return
     batcher = _Batcher(batch_size, False)
     for number, path in enumerate(files, start=1):
-        data = path.read_bytes()
+        with path.open("rb") as raw:
+            try:
+                data = text_stream(raw, repr(str(path))).read()
+            except DataError as exc:  # a binary file among the texts: a bad row, not the end
+                batcher.batch.invalid.append((number, f"{path.name}: {exc.message}"))
+                continue
         try:
             batcher.add(number, data.decode("utf-8"))
         except UnicodeDecodeError as exc:
@@ -363,12 +401,27 @@ def _arrow_folder(folder: Path, column: str | None, pair_column: str | None,
         raise DataError(f"{str(folder)!r} has no .arrow files.", fix="point to the folder "
                         "save_to_disk wrote")
     for path in files:
+        reader, batches = _open_arrow(pa, path)
+        rows = _record_batches(repr(str(path)), reader.schema, batches, column, pair_column,
+                               batch_size)
         try:
-            reader = pa.ipc.open_stream(pa.memory_map(str(path)))
-        except pa.ArrowInvalid:
-            reader = pa.ipc.open_file(pa.memory_map(str(path)))
-            batches = (reader.get_batch(i) for i in range(reader.num_record_batches))
-        else:
-            batches = iter(reader)
-        yield from _record_batches(str(path), reader.schema, batches, column, pair_column,
-                                   batch_size)
+            yield from rows
+        except (pa.ArrowException, OSError) as exc:
+            raise DataError(f"{str(path)!r} is corrupt part-way through: {exc}.",
+                            fix="write the dataset again (dataset.save_to_disk)") from None
+
+
+def _open_arrow(pa: Any, path: Path) -> tuple[Any, Iterator[Any]]:
+    """An Arrow IPC stream (what ``save_to_disk`` writes) or file, and its record batches."""
+    try:
+        reader = pa.ipc.open_stream(pa.memory_map(str(path)))
+        return reader, iter(reader)
+    except (pa.ArrowException, OSError):
+        pass
+    try:
+        reader = pa.ipc.open_file(pa.memory_map(str(path)))
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(f"{str(path)!r} is not a readable Arrow file: {exc}.",
+                        fix="point to the folder dataset.save_to_disk() wrote, or write it "
+                            "again") from None
+    return reader, (reader.get_batch(i) for i in range(reader.num_record_batches))

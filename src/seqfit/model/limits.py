@@ -12,10 +12,18 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from .._checks import is_int, known_limit
+from ..errors import ModelLoadError
 from . import table
 from .layout import SpecialTokens, special_tokens
 from .loading import Loaded, load
-from .positions import PositionKind, SideLimits, positions_from_pad_id, side_limits
+from .positions import (
+    SIDE_FIELDS,
+    TRAINED_FIELDS,
+    PositionKind,
+    SideLimits,
+    positions_from_pad_id,
+    side_limits,
+)
 
 Kind = Literal["encoder", "decoder", "encoder-decoder"]
 LimitSource = Literal["model", "tokenizer", "trained", "none"]
@@ -126,6 +134,8 @@ def limits_of(loaded: Loaded) -> ModelLimits:
     """Assemble :class:`ModelLimits` from what :func:`seqfit.loading.load` found."""
     config, tok = loaded.config, loaded.tokenizer
     kind, enc_config, dec_config = _sides(config)
+    for side in (enc_config, dec_config):
+        _check_number_fields(side, loaded.name)
     model_type = str(getattr(config, "model_type", "") or "unknown")
     enc = side_limits(enc_config, "encoder")
     dec = side_limits(dec_config, "decoder") if kind == "encoder-decoder" else None
@@ -194,6 +204,26 @@ def limits_of(loaded: Loaded) -> ModelLimits:
         derivation=tuple(notes),
         warnings=tuple(warnings),
     )
+
+
+NUMBER_FIELDS = (*TRAINED_FIELDS, *(f for fields in SIDE_FIELDS.values() for f in fields),
+                 "vocab_size", "type_vocab_size", "pad_token_id")
+
+
+def _check_number_fields(config: Any, name: str | None) -> None:
+    """Length and vocabulary fields must be whole numbers (or unset): a "512" or 512.0 in
+    config.json would otherwise read as "no limit" or crash deep in the model."""
+    for field in NUMBER_FIELDS:
+        value = getattr(config, field, None)
+        if value is None or is_int(value):
+            continue
+        shown = f"{value!r} ({type(value).__name__})"
+        fix_value = int(value) if isinstance(value, float) and value.is_integer() else (
+            int(value) if isinstance(value, str) and value.strip().isdigit() else "N")
+        raise ModelLoadError(
+            f"config.json of {name or 'the model'} has {field} = {shown}; it must be a whole "
+            "number.", model=str(name), reason="invalid",
+            fix=f'set "{field}": {fix_value} in config.json (a number, without quotes)')
 
 
 def _int(value: Any) -> int | None:

@@ -110,6 +110,8 @@ def _from_files(name: str, tokenizer: Any) -> Loaded | None:
     config = files.read_config(folder, name)
     if config is None:
         return None
+    if tokenizer is None and not tokenizer_files(folder):
+        return Loaded(name, config, None, None, _no_tokenizer_files(name))
     tok = tokenizer if tokenizer is not None else files.read_tokenizer(
         folder, config.model_type, name)
     if tok is None:
@@ -144,11 +146,13 @@ def load_config(name: str, *, trust_remote_code: bool = False) -> Any:
             reason="not_found",
             fix="point to the folder that save_pretrained() wrote (it holds config.json)",
         )
+    if path.is_dir():
+        _check_config_file(path / "config.json", name)
     from transformers import AutoConfig
 
     try:
         return AutoConfig.from_pretrained(name, trust_remote_code=trust_remote_code)
-    except (OSError, ValueError, KeyError, ImportError) as exc:
+    except Exception as exc:  # transformers raises many types for a config it cannot build
         error = load_error(name, exc)
     if error.reason == "unknown_architecture":
         raw = _raw_config(name)
@@ -175,7 +179,52 @@ def _raw_config(name: str) -> Any | None:
     return config
 
 
+def _check_config_file(path: Path, name: str) -> None:
+    """A config.json that is not a JSON object is refused with what is wrong in it."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelLoadError(f"{str(path)!r} cannot be read: {exc}.", model=name,
+                             reason="invalid", fix="save the model again with save_pretrained()"
+                             ) from None
+    except ValueError as exc:
+        raise ModelLoadError(f"{str(path)!r} is not valid JSON: {exc}.", model=name,
+                             reason="invalid",
+                             fix="repair the file, or save the model again with "
+                                 "save_pretrained()") from None
+    if not isinstance(data, dict):
+        raise ModelLoadError(
+            f"{str(path)!r} holds a JSON {type(data).__name__}, not an object of config "
+            "fields.", model=name, reason="invalid",
+            fix="save the model again with save_pretrained(); config.json is "
+                '{"model_type": ..., ...}')
+
+
+#: Files a saved tokenizer leaves in its folder (any one of them is enough for transformers).
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tekken.json", "merges.txt")
+TOKENIZER_PATTERNS = ("vocab*", "*.model", "*.spm", "*.tiktoken")
+
+
+def tokenizer_files(folder: Path) -> list[str]:
+    """The tokenizer files in ``folder``."""
+    found = [f for f in TOKENIZER_FILES if (folder / f).is_file()]
+    for pattern in TOKENIZER_PATTERNS:
+        found += sorted(p.name for p in folder.glob(pattern) if p.is_file())
+    return found
+
+
+def _no_tokenizer_files(name: str) -> str:
+    return (f"the folder {name!r} has no tokenizer files (tokenizer.json, tokenizer_config.json, "
+            "vocab.*, merges.txt or *.model): it was saved without its tokenizer")
+
+
 def _try_tokenizer(name: str, trust_remote_code: bool) -> tuple[Any | None, str | None]:
+    folder = Path(name).expanduser()
+    if folder.is_dir() and not tokenizer_files(folder):
+        # transformers would build a default tokenizer with a placeholder vocabulary here
+        return None, _no_tokenizer_files(name)
     from transformers import AutoTokenizer
 
     try:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from .._checks import check_choice, check_whole, is_int
+from .._checks import as_list, check_choice, check_whole, is_int
 from ..errors import InputError, OptionError, TooLongError
 
 BatchOrder = Literal["length", "input"]
@@ -70,10 +70,12 @@ class BatchPlan:
 
 def plan_batches(lengths: Iterable[int], *, batch_tokens: int | None = None,
                  max_batch_size: int | None = None, pad_to_multiple_of: int | None = None,
-                 order: BatchOrder = "length") -> BatchPlan:
+                 max_length: int | None = None, order: BatchOrder = "length") -> BatchPlan:
     """Group rows into batches of at most ``batch_tokens`` padded tokens (``rows × padded
     length``) and at most ``max_batch_size`` rows; give at least one of the two limits.
-    ``lengths`` may be any iterable (a generator is read once).
+    ``lengths`` may be any iterable (a generator is read once). ``max_length`` (the model's
+    limit) caps the rounding to ``pad_to_multiple_of``: a 510-token row padded to a multiple of
+    24 becomes 512 on a 512-token model, not 528.
 
     ``order="length"`` (default) takes rows **longest first** (ties in input order), so the
     most expensive batch runs first and an out-of-memory error shows at once, and fills each
@@ -97,14 +99,15 @@ def plan_batches(lengths: Iterable[int], *, batch_tokens: int | None = None,
                                example=DEFAULT_BATCH_TOKENS)
     max_batch_size = check_whole("max_batch_size", max_batch_size, optional=True, example=32)
     multiple = check_whole("pad_to_multiple_of", pad_to_multiple_of, optional=True, example=8)
+    cap = check_whole("max_length", max_length, optional=True, example=512)
     if batch_tokens is None and max_batch_size is None:
         raise OptionError(
             "plan_batches needs a limit, but batch_tokens and max_batch_size are both None.",
             option="batch_tokens", value=None,
             fix=f"batch_tokens={DEFAULT_BATCH_TOKENS} (rows × padded length per batch), "
                 "max_batch_size=32, or both")
-    lengths = list(lengths)
-    padded = _padded_lengths(lengths, multiple)
+    lengths = as_list("lengths", lengths, what="lengths", example="[len(ids) for ids in rows]")
+    padded = _padded_lengths(lengths, multiple, cap)
     if batch_tokens is not None:
         _check_rows_fit(lengths, padded, batch_tokens, multiple)
     if order == "input":
@@ -124,7 +127,7 @@ def plan_fixed_batches(lengths: Iterable[int], *, batch_size: int,
     """
     batch_size = check_whole("batch_size", batch_size, example=32) or 1
     multiple = check_whole("pad_to_multiple_of", pad_to_multiple_of, optional=True, example=8)
-    lengths = list(lengths)
+    lengths = as_list("lengths", lengths, what="lengths", example="[len(ids) for ids in rows]")
     padded = _padded_lengths(lengths, multiple)
     rows = range(len(padded))
     batches = [tuple(rows[i:i + batch_size]) for i in range(0, len(padded), batch_size)]
@@ -240,7 +243,8 @@ def _plan(batches: list[tuple[int, ...]], lengths: Sequence[int],
                      sum(rows * width for rows, width in shapes))
 
 
-def _padded_lengths(lengths: Sequence[int], multiple: int | None) -> list[int]:
+def _padded_lengths(lengths: Sequence[int], multiple: int | None,
+                    cap: int | None = None) -> list[int]:
     for row, length in enumerate(lengths):
         if not is_int(length) or length < 0:
             raise InputError(f"row {row} has length {length!r}, but a length is a whole "
@@ -248,7 +252,10 @@ def _padded_lengths(lengths: Sequence[int], multiple: int | None) -> list[int]:
                              fix="lengths=[len(ids) for ids in input_ids]", length=length)
     if multiple is None or multiple == 1:
         return [int(length) for length in lengths]
-    return [-(-int(length) // multiple) * multiple for length in lengths]
+    rounded = [-(-int(length) // multiple) * multiple for length in lengths]
+    if cap is None:
+        return rounded
+    return [min(r, max(cap, int(n))) for r, n in zip(rounded, lengths, strict=True)]
 
 
 def _check_rows_fit(lengths: Sequence[int], padded: list[int], batch_tokens: int,

@@ -8,8 +8,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ..errors import MissingDependencyError
-from .stats import Estimate, Profile
+from ..errors import MissingDependencyError, OptionError
+from .summary import Estimate, Profile
 
 
 def _pyplot() -> Any:
@@ -54,8 +54,9 @@ def plots(profile: Profile) -> dict[str, str]:
     ax.axvline(profile.max_length, color="#c44e52", linestyle="--",
                label=f"max_length {profile.max_length}")
     for rec in profile.recommended:
-        ax.axvline(rec.max_length, color="#55a868", linestyle=":",
-                   label=f"covers {rec.coverage:.0%}: {rec.max_length}")
+        ax.axvline(rec.needed, color="#55a868", linestyle=":",
+                   label=f"covers {rec.coverage:.0%}: {rec.needed}"
+                         + (" (beyond the limit)" if rec.beyond_limit else ""))
     ax.set_xscale("log")
     ax.set_xlabel("tokens (log scale)")
     ax.set_ylabel("share of rows at or below")
@@ -93,8 +94,31 @@ def fmt(estimate: Estimate, percent: bool = False) -> str:
     return text
 
 
+def check_report_path(path: str | Path) -> Path:
+    """Where the report will go, checked before any work: its folder must exist and be
+    writable, and the path must not be a folder."""
+    import os
+
+    target = Path(path).expanduser()
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise OptionError(f"--report {str(path)!r} is a folder; the report is one HTML file.",
+                          option="report", value=str(path),
+                          fix=f"--report {target / 'profile.html'}")
+    if not folder.is_dir():
+        raise OptionError(f"--report {str(path)!r}: the folder {str(folder)!r} does not exist.",
+                          option="report", value=str(path),
+                          fix=f"mkdir -p {folder}, or --report profile.html")
+    if not os.access(folder, os.W_OK):
+        raise OptionError(f"--report {str(path)!r}: the folder {str(folder)!r} is not "
+                          "writable.", option="report", value=str(path),
+                          fix="--report a path in a folder you may write to")
+    return target
+
+
 def write_report(profile: Profile, path: str | Path) -> Path:
     """Write the report to ``path`` and return it."""
+    target = check_report_path(path)
     images = plots(profile)
     esc = html.escape
     rows = [
@@ -110,7 +134,7 @@ def write_report(profile: Profile, path: str | Path) -> Path:
     ]
     for rec in profile.recommended:
         rows.append((f"max_length covering {rec.coverage:.0%}",
-                     f"{rec.max_length} (loses {fmt(rec.tokens_lost, True)} of tokens)"))
+                      rec.describe(profile.max_length)))
     table = "\n".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     costs = "\n".join(
         f"<tr><td>{esc(c.strategy)}</td><td>{c.padding_share:.1%}</td>"
@@ -135,6 +159,11 @@ text-align:left}}img{{max-width:100%}}</style></head><body>
 <img alt="cost per strategy" src="data:image/png;base64,{images['costs']}">
 </body></html>
 """
-    target = Path(path)
-    target.write_text(page, encoding="utf-8")
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise OptionError(f"the report could not be written to {str(target)!r}: "
+                          f"{exc.strerror or exc}.", option="report", value=str(path),
+                          fix="--report a path on a disk with room, in a folder you may "
+                              "write to") from None
     return target

@@ -18,7 +18,9 @@ from ..errors import ModelLoadError, OptionError
 from ..model.limits import ModelLimits, limits_of
 from ..model.loading import load
 from ..plan import default_overlap
-from .stats import LengthStats, Profile, Reservoir, summarize, token_lengths
+from .counting import token_lengths
+from .stats import LengthStats, Reservoir
+from .summary import Profile, summarize
 
 MAX_INVALID_LISTED = 100
 READ_BATCH = 2000
@@ -79,18 +81,30 @@ def profile(
     sample = check_whole("sample", sample, optional=True, example=100000)
     batches = read_batches(data, column=column, pair_column=pair_column,
                            input_format=input_format, by=by, batch_size=READ_BATCH)
+    why = ""
     if isinstance(model, ModelLimits):
         limits = model
     else:
         loaded = load(model, tokenizer=tokenizer)
         tokenizer = tokenizer or loaded.tokenizer
         limits = limits_of(loaded)
+        why = f": {loaded.tokenizer_error}" if loaded.tokenizer_error else ""
     if tokenizer is None:
-        raise ModelLoadError("seqfit profile needs the model's tokenizer, and none was found.",
-                             model=str(model), reason="not_found",
-                             fix="pass tokenizer=AutoTokenizer.from_pretrained(...)")
+        raise ModelLoadError(
+            f"seqfit profile counts tokens with the model's tokenizer, and none was found{why}.",
+            model=str(limits.name or model), reason="not_found",
+            fix="save the tokenizer beside the model (tokenizer.save_pretrained(folder)), or "
+                "pass tokenizer=AutoTokenizer.from_pretrained(<the model's name>)")
     specials = limits.special_tokens
     n_special = 0 if specials is None else (specials.pair if pair_column else specials.single)
+    hard = limits.max_tokens
+    if max_length is not None and hard is not None and max_length > hard:
+        raise OptionError(
+            f"max_length={max_length} is above what {limits.name or limits.model_type} accepts "
+            f"({hard} tokens): inputs that long fail in its forward pass.",
+            option="max_length", value=max_length, limit=hard,
+            fix=f"--max-length {hard} (max_length={hard}), or profile with the model you will "
+                "run")
     length = max_length if max_length is not None else limits.effective_max_tokens
     if length is None:
         raise OptionError(

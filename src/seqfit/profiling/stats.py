@@ -1,135 +1,58 @@
-"""``seqfit.profile``: how a dataset's texts fit a model, before you train or run it.
+"""Token lengths, accumulated: a histogram whose memory does not grow with the data, the
+fixed-size batches of the arrival order, and a reservoir sample.
 
 The work is shaped as functions over batches of rows, so a distributed engine can map them over
-partitions and merge the results: :func:`token_lengths` turns a batch of texts into lengths,
-:class:`LengthStats` accumulates lengths (a histogram, so memory stays flat however many rows)
-and merges with another, :func:`summarize` turns the stats into a :class:`Profile`.
+partitions and merge the results: :func:`~seqfit.profiling.counting.token_lengths` turns a batch
+of texts into lengths, :class:`LengthStats` accumulates them and merges with another (exactly
+and associatively), and :func:`~seqfit.profiling.summary.summarize` turns the stats into a
+:class:`~seqfit.profiling.summary.Profile`.
+
+Lengths below :data:`EXACT_BELOW` are counted one by one; longer ones in log-spaced buckets (256
+per doubling, so a bucket spans at most 0.3% of its lengths) that keep their exact count, sum,
+shortest and longest. Counts, totals, the maximum and every share over a limit below
+``EXACT_BELOW`` stay exact; a percentile above it is exact to within its bucket.
 
 >>> stats = LengthStats(batch_size=2)
->>> stats.add([3, 10, 4, 4])
->>> summary = summarize(stats, max_length=8, special_tokens=2)
->>> summary.rows, summary.over_limit.value, summary.percentiles["max"].value
-(4, 0.25, 10.0)
+>>> stats.add([3, 10, 4, 4, 70_000])
+>>> stats.rows, stats.tokens, stats.longest
+(5, 70021, 70000)
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
-import weakref
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..errors import OptionError
-from ..plan import default_batch_tokens, default_overlap, longest_first_shapes, window_count
 
-Z95 = 1.959963984540054
-PERCENTILES = (50, 90, 95, 99)
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A figure, with its 95% confidence interval when it was computed on a sample."""
-
-    value: float
-    low: float | None = None
-    high: float | None = None
+#: Lengths below this are counted exactly, one bin per length (a 512 KB array at most).
+EXACT_BELOW = 1 << 16
+#: Log-spaced buckets per doubling of length above ``EXACT_BELOW``.
+BUCKETS_PER_DOUBLING = 256
 
 
-@dataclass(frozen=True)
-class Cost:
-    """What one batching strategy computes for the whole dataset (one window per text, truncated
-    to max_length): padded tokens, the share of them that is padding, and the compute relative
-    to no padding at all, linear in tokens and with attention's quadratic term."""
-
-    strategy: str
-    padded_tokens: int
-    padding_share: float
-    relative_linear: float
-    relative_quadratic: float
-    batches: int
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    coverage: float
-    max_length: int
-    rows_over: Estimate
-    tokens_lost: Estimate
-
-
-@dataclass(frozen=True)
-class Profile:
-    """Lengths are in tokens of the model's tokenizer, special tokens included."""
+@dataclass
+class Bucket:
+    """Rows of lengths in one log-spaced bucket: how many, their total, shortest, longest."""
 
     rows: int
-    invalid: list[tuple[int, str]]
-    invalid_count: int
-    max_length: int
-    special_tokens: int
-    overlap: int
-    mean: Estimate
-    percentiles: dict[str, Estimate]
-    over_limit: Estimate
-    over_limit_rows: Estimate
-    tokens_lost: Estimate
-    windows: Estimate
-    window_multiplier: Estimate
-    recommended: list[Recommendation]
-    costs: list[Cost]
-    histogram: list[tuple[int, int, int]]
-    cdf: list[tuple[float, float]] = field(default_factory=list)
-    sample_size: int | None = None
-    model: str | None = None
-    source: str | None = None
-    tokens: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    tokens: int
+    shortest: int
+    longest: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def __add__(self, other: Bucket) -> Bucket:
+        return Bucket(self.rows + other.rows, self.tokens + other.tokens,
+                      min(self.shortest, other.shortest), max(self.longest, other.longest))
 
 
-def token_lengths(tokenizer: Any, texts: Sequence[str],
-                  pairs: Sequence[str] | None = None) -> np.ndarray:
-    """Token counts (special tokens included) of a batch, through the Rust batch path without
-    building id lists; a slow tokenizer falls back to encoding each text."""
-    backend = _fast_backend(tokenizer)
-    if backend is not None:
-        inputs: Sequence[Any] = list(zip(texts, pairs, strict=True)) if pairs is not None \
-            else texts
-        encode = getattr(backend, "encode_batch_fast", backend.encode_batch)  # < 0.21: no fast
-        encodings = encode(inputs, add_special_tokens=True)
-        return np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(encodings))
-    if pairs is not None:
-        out = [len(tokenizer(t, p)["input_ids"]) for t, p in zip(texts, pairs, strict=True)]
-    else:
-        out = [len(tokenizer(t)["input_ids"]) for t in texts]
-    return np.asarray(out, dtype=np.int64)
-
-
-_BACKENDS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-
-
-def _fast_backend(tokenizer: Any) -> Any:
-    """An independent copy of the Rust tokenizer with truncation and padding off (the shared one
-    keeps whatever the last call set), made once per tokenizer."""
-    cached = _BACKENDS.get(tokenizer, False)
-    if cached is not False:
-        return cached
-    backend = getattr(tokenizer, "backend_tokenizer", None)
-    copy = None
-    if backend is not None and hasattr(backend, "encode_batch"):
-        from tokenizers import Tokenizer
-
-        copy = Tokenizer.from_str(backend.to_str())
-        copy.no_truncation()
-        copy.no_padding()
-    _BACKENDS[tokenizer] = copy
-    return copy
+def bucket_of(length: int) -> int:
+    """The log-spaced bucket of a length at or above ``EXACT_BELOW``."""
+    return int(math.log2(length / EXACT_BELOW) * BUCKETS_PER_DOUBLING)
 
 
 class FileOrder:
@@ -199,12 +122,14 @@ class FileOrder:
 
 
 class LengthStats:
-    """Accumulates token lengths: a histogram (exact percentiles in O(longest) memory), and the
-    fixed-size batches of the arrival order (:class:`FileOrder`, the baseline users run today).
-    ``merge`` combines the stats of consecutive partitions, exactly and associatively."""
+    """Accumulates token lengths: an exact histogram below :data:`EXACT_BELOW`, log-spaced
+    buckets above it, and the fixed-size batches of the arrival order (:class:`FileOrder`, the
+    baseline users run today). ``merge`` combines the stats of consecutive partitions, exactly
+    and associatively; memory depends on neither the number of rows nor the longest one."""
 
     def __init__(self, *, batch_size: int = 32) -> None:
         self.counts = np.zeros(0, dtype=np.int64)
+        self.buckets: dict[int, Bucket] = {}
         self.batch_size = batch_size
         self.file_order = FileOrder(batch_size)
 
@@ -212,12 +137,25 @@ class LengthStats:
         array = np.asarray(lengths, dtype=np.int64).reshape(-1)
         if array.size == 0:
             return
-        top = int(array.max()) + 1
-        if top > self.counts.size:
-            self.counts = np.concatenate([self.counts, np.zeros(top - self.counts.size,
-                                                                 dtype=np.int64)])
-        self.counts += np.bincount(array, minlength=self.counts.size)
+        if int(array.min()) < 0:
+            raise OptionError(f"a token length of {int(array.min())}: lengths are whole "
+                              "numbers >= 0.", option="lengths", value=int(array.min()),
+                              fix="lengths from len(ids) or seqfit's token_lengths")
+        exact = array[array < EXACT_BELOW]
+        if exact.size:
+            top = int(exact.max()) + 1
+            if top > self.counts.size:
+                grown = np.zeros(top, dtype=np.int64)
+                grown[:self.counts.size] = self.counts
+                self.counts = grown
+            self.counts += np.bincount(exact, minlength=self.counts.size)
+        for length in array[array >= EXACT_BELOW].tolist():
+            self._bucket(bucket_of(length), Bucket(1, length, length, length))
         self.file_order = self.file_order + FileOrder.of(array, self.batch_size)
+
+    def _bucket(self, key: int, bucket: Bucket) -> None:
+        known = self.buckets.get(key)
+        self.buckets[key] = bucket if known is None else known + bucket
 
     def merge(self, other: LengthStats) -> LengthStats:
         """The stats of ``self``'s rows followed by ``other``'s."""
@@ -231,208 +169,44 @@ class LengthStats:
         merged.counts = np.zeros(size, dtype=np.int64)
         merged.counts[:self.counts.size] += self.counts
         merged.counts[:other.counts.size] += other.counts
+        merged.buckets = dict(self.buckets)
+        for key, bucket in other.buckets.items():
+            merged._bucket(key, bucket)
         merged.file_order = self.file_order + other.file_order
         return merged
 
     @property
     def rows(self) -> int:
-        return int(self.counts.sum())
+        return int(self.counts.sum()) + sum(b.rows for b in self.buckets.values())
+
+    @property
+    def tokens(self) -> int:
+        """All tokens of all rows, exactly."""
+        dense = int((np.arange(self.counts.size) * self.counts).sum())
+        return dense + sum(b.tokens for b in self.buckets.values())
+
+    @property
+    def longest(self) -> int:
+        if self.buckets:
+            return max(b.longest for b in self.buckets.values())
+        nonzero = np.flatnonzero(self.counts)
+        return int(nonzero[-1]) if nonzero.size else 0
+
+    def distribution(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(lengths, rows)`` in increasing length: every exact length with its rows, then each
+        bucket as its mean length (so sums of lengths stay exact) with its rows."""
+        dense = np.flatnonzero(self.counts)
+        keys = sorted(self.buckets)
+        lengths = np.concatenate([dense.astype(np.float64), np.asarray(
+            [self.buckets[k].tokens / self.buckets[k].rows for k in keys], dtype=np.float64)])
+        rows = np.concatenate([self.counts[dense], np.asarray(
+            [self.buckets[k].rows for k in keys], dtype=np.int64)])
+        return lengths, rows
 
     def fixed_widths(self) -> list[tuple[int, int]]:
         """(rows, width) of every fixed-size batch in arrival order, the last partial one
         included."""
         return self.file_order.shapes()
-
-
-def summarize(stats: LengthStats, *, max_length: int, special_tokens: int,
-              overlap: int | None = None, batch_tokens: int | None = None,
-              sample_of: int | None = None, invalid: Sequence[tuple[int, str]] = (),
-              invalid_count: int | None = None) -> Profile:
-    """Every figure of a profile from accumulated lengths. ``sample_of``: the stats hold a
-    uniform sample of that many rows; figures then come with 95% confidence intervals."""
-    lengths = np.arange(stats.counts.size)
-    counts = stats.counts
-    n = int(counts.sum())
-    sampled = sample_of is not None
-    total = sample_of if sample_of is not None else n
-    budget = max(1, max_length - special_tokens)
-    step_overlap = overlap if overlap is not None else default_overlap(budget)
-    if not 0 <= step_overlap < budget:
-        raise OptionError(
-            f"overlap={step_overlap} but a window holds {budget} tokens of text (max_length "
-            f"{max_length} - {special_tokens} special tokens); it must be 0..{budget - 1}.",
-            option="overlap", value=step_overlap, fix=f"overlap={default_overlap(budget)}")
-    tokens = int((lengths * counts).sum())
-
-    def share(mask: np.ndarray) -> Estimate:
-        k = int(counts[mask].sum())
-        return _proportion(k, n, sampled)
-
-    over = lengths > max_length
-    lost = np.maximum(lengths - max_length, 0)
-    content = np.maximum(lengths - special_tokens, 0)
-    windows = np.fromiter((window_count(c, budget, step_overlap) for c in content.tolist()),
-                          dtype=np.int64, count=content.size)
-    window_tokens = windows * special_tokens + content + (windows - 1) * step_overlap
-    over_limit = share(over)
-    return Profile(
-        rows=total,
-        invalid=list(invalid)[:100],
-        invalid_count=invalid_count if invalid_count is not None else len(invalid),
-        max_length=max_length,
-        special_tokens=special_tokens,
-        overlap=step_overlap,
-        mean=_mean(lengths, counts, sampled),
-        percentiles={**{f"p{p}": _quantile(lengths, counts, p / 100, sampled)
-                        for p in PERCENTILES},
-                     "max": Estimate(float(lengths[counts > 0].max()) if n else 0.0)},
-        over_limit=over_limit,
-        over_limit_rows=_scale(over_limit, total),
-        tokens_lost=_ratio(lengths, counts, lost, lengths, sampled),
-        windows=_scale(_ratio(lengths, counts, windows, np.ones_like(lengths), sampled), total),
-        window_multiplier=_ratio(lengths, counts, window_tokens, lengths, sampled),
-        recommended=[_recommend(lengths, counts, c, max_length, sampled) for c in (0.95, 0.99)],
-        costs=_costs(stats, lengths, counts, max_length, batch_tokens),
-        histogram=_histogram(lengths, counts, max_length),
-        cdf=[(_quantile(lengths, counts, q / 100, False).value, q / 100) for q in range(1, 101)],
-        sample_size=n if sampled else None,
-        tokens=tokens if not sampled else round(tokens * total / max(n, 1)),
-    )
-
-
-def _proportion(k: int, n: int, sampled: bool) -> Estimate:
-    """A share, with Wilson's 95% interval when sampled."""
-    if n == 0:
-        return Estimate(0.0)
-    p = k / n
-    if not sampled:
-        return Estimate(p)
-    denom = 1 + Z95 ** 2 / n
-    centre = (p + Z95 ** 2 / (2 * n)) / denom
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95 ** 2 / (4 * n * n)) / denom
-    return Estimate(p, max(0.0, centre - half), min(1.0, centre + half))
-
-
-def _scale(estimate: Estimate, total: int) -> Estimate:
-    return Estimate(estimate.value * total,
-                    None if estimate.low is None else estimate.low * total,
-                    None if estimate.high is None else estimate.high * total)
-
-
-def _mean(lengths: np.ndarray, counts: np.ndarray, sampled: bool) -> Estimate:
-    n = int(counts.sum())
-    if n == 0:
-        return Estimate(0.0)
-    mean = float((lengths * counts).sum() / n)
-    if not sampled or n < 2:
-        return Estimate(mean)
-    var = float((counts * (lengths - mean) ** 2).sum() / (n - 1))
-    half = Z95 * math.sqrt(var / n)
-    return Estimate(mean, mean - half, mean + half)
-
-
-def _ratio(lengths: np.ndarray, counts: np.ndarray, numer: np.ndarray, denom: np.ndarray,
-           sampled: bool) -> Estimate:
-    """Σ numer / Σ denom over rows (a ratio estimator), with a delta-method interval."""
-    n = int(counts.sum())
-    top, bottom = float((numer * counts).sum()), float((denom * counts).sum())
-    if n == 0 or bottom == 0:
-        return Estimate(0.0)
-    r = top / bottom
-    if not sampled or n < 2:
-        return Estimate(r)
-    residual = numer - r * denom
-    var = float((counts * residual ** 2).sum() / (n - 1)) / (n * (bottom / n) ** 2)
-    half = Z95 * math.sqrt(var)
-    return Estimate(r, r - half, r + half)
-
-
-def _quantile(lengths: np.ndarray, counts: np.ndarray, q: float, sampled: bool) -> Estimate:
-    """The q-quantile (lower, as numpy's 'inverted_cdf'), with a distribution-free interval
-    from order statistics when sampled."""
-    n = int(counts.sum())
-    if n == 0:
-        return Estimate(0.0)
-    cumulative = np.cumsum(counts)
-
-    def at_rank(rank: int) -> float:
-        rank = min(max(rank, 1), n)
-        return float(lengths[int(np.searchsorted(cumulative, rank))])
-
-    value = at_rank(math.ceil(q * n))
-    if not sampled:
-        return Estimate(value)
-    half = Z95 * math.sqrt(n * q * (1 - q))
-    return Estimate(value, at_rank(math.floor(q * n - half)), at_rank(math.ceil(q * n + half)))
-
-
-def _recommend(lengths: np.ndarray, counts: np.ndarray, coverage: float, limit: int,
-               sampled: bool) -> Recommendation:
-    covered = _quantile(lengths, counts, coverage, False).value
-    length = min(limit, max(8, int(math.ceil(covered / 8) * 8)))
-    n = int(counts.sum())
-    over = _proportion(int(counts[lengths > length].sum()), n, sampled)
-    lost = _ratio(lengths, counts, np.maximum(lengths - length, 0), lengths, sampled)
-    return Recommendation(coverage, length, over, lost)
-
-
-def _costs(stats: LengthStats, lengths: np.ndarray, counts: np.ndarray, max_length: int,
-           batch_tokens: int | None) -> list[Cost]:
-    """Padding and compute of four ways to batch, on lengths truncated to max_length."""
-    truncated = np.minimum(lengths, max_length)
-    real = float((truncated * counts).sum())
-    real_sq = float((truncated.astype(np.float64) ** 2 * counts).sum())
-    n = int(counts.sum())
-    budget = batch_tokens or default_batch_tokens(max_length)
-    fixed_rows = max(1, budget // max_length)
-    if n == 0 or real == 0:
-        return []
-
-    def cost(name: str, shapes: list[tuple[int, int]]) -> Cost:
-        padded = sum(r * w for r, w in shapes)
-        quad = sum(r * w * w for r, w in shapes)
-        return Cost(name, int(padded), 1 - real / padded if padded else 0.0, padded / real,
-                    quad / real_sq if real_sq else 0.0, len(shapes))
-
-    full = [(fixed_rows, max_length)] * (n // fixed_rows) + (
-        [(n % fixed_rows, max_length)] if n % fixed_rows else [])
-    in_order = [(r, min(w, max_length)) for r, w in stats.fixed_widths()]
-    return [
-        cost("pad to max_length", full),
-        cost(f"dynamic padding, file order, batches of {stats.batch_size}", in_order),
-        cost(f"seqfit: length-ordered, {budget} tokens per batch",
-             _budget_shapes(truncated, counts, budget)),
-        cost("no padding (the limit)", [(int(c), int(t)) for t, c in zip(truncated, counts,
-                                                                           strict=True) if c]),
-    ]
-
-
-def _budget_shapes(truncated: np.ndarray, counts: np.ndarray, budget: int
-                   ) -> list[tuple[int, int]]:
-    """seqfit's longest-first token-budget batches, planned over the histogram (no row list)."""
-    per_length: dict[int, int] = {}
-    for t, c in zip(truncated.tolist(), counts.tolist(), strict=True):
-        if c:
-            per_length[t] = per_length.get(t, 0) + c
-    runs = [(length, per_length[length]) for length in sorted(per_length, reverse=True)]
-    return longest_first_shapes(runs, batch_tokens=budget)
-
-
-def _histogram(lengths: np.ndarray, counts: np.ndarray, max_length: int
-               ) -> list[tuple[int, int, int]]:
-    """(low, high, rows) buckets: 16 up to max_length, then 4 beyond it."""
-    if counts.sum() == 0:
-        return []
-    top = int(lengths[counts > 0].max())
-    edges = list(np.linspace(0, max_length, 17).astype(int))
-    if top > max_length:
-        edges += list(np.linspace(max_length, top + 1, 5).astype(int)[1:])
-    edges[-1] = max(edges[-1], top + 1)
-    out = []
-    for low, high in itertools.pairwise(edges):
-        if high > low:
-            out.append((int(low), int(high), int(counts[low:high].sum())))
-    return out
 
 
 class Reservoir:
