@@ -16,8 +16,8 @@ FAMILIES = ("bert", "gpt2", "roberta", "t5", "pegasus", "llama", "xlnet", "alber
 
 def long_texts(seed: int = 0) -> list[str]:
     rng = random.Random(seed)
-    words = sorted({w for s in zoo.corpus() for w in s.split()}) + [
-        "naïve", "café", "日本語", "a.b", "x,y", "中文字", "ﬁ", "e\u0301"]
+    words = [*sorted({w for s in zoo.corpus() for w in s.split()}),
+             "naïve", "café", "日本語", "a.b", "x,y", "中文字", "ﬁ", "e\u0301"]
     seps = [" ", "  ", "\n", "\t", " \n ", " \t", "\r\n", "   "]
     return ["".join(rng.choice(words) + rng.choice(seps) for _ in range(n))
             for n in (50, 200, 1000) for _ in range(4)]

@@ -53,7 +53,7 @@ def text_stream(stream: IO[bytes], name: str) -> IO[bytes]:
         # bytes UTF-16 cannot decode become lone surrogates, which the UTF-8 decoding of the
         # line then reports as an invalid row, as for any other file
         reader = codecs.getreader("utf-16")(stream, "surrogateescape")
-        return io.BufferedReader(_Utf8(reader))
+        return io.BufferedReader(Utf8Reader(reader))
     if b"\x00" in head:
         at = head.index(b"\x00")
         raise DataError(
@@ -81,8 +81,9 @@ def split_lines(stream: IO[bytes]) -> Iterator[bytes]:
         yield bytes(carry)
 
 
-class _Utf8(io.RawIOBase):
-    """A text reader's characters re-encoded as UTF-8 bytes (for UTF-16 files)."""
+class Utf8Reader(io.RawIOBase):
+    """A text reader's characters re-encoded as UTF-8 bytes (UTF-16 files, text-mode file
+    objects)."""
 
     def __init__(self, reader: Any) -> None:
         self._reader = reader

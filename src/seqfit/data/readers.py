@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from .._checks import check_choice, check_whole
 from ..errors import DataError, MissingDependencyError
-from .decoding import UTF8_BOM, buffered, peek, split_lines, text_stream
+from .decoding import UTF16_BOMS, Utf8Reader, buffered, peek, split_lines, text_stream
 
 FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "text", "files", "arrow")
 BY = ("line", "file")
@@ -63,6 +63,8 @@ def read_batches(source: Any, *, column: str | None = None, pair_column: str | N
     batch_size = check_whole("batch_size", batch_size, example=1000) or 1
     limit = check_whole("limit", limit, minimum=0, optional=True, example=1000)
     if source == "-" or hasattr(source, "read"):
+        if isinstance(source, io.TextIOBase):  # open(path) without "rb": read its text as UTF-8
+            source = io.BufferedReader(Utf8Reader(source))
         stream = buffered(sys.stdin.buffer if source == "-" else source)
         name = "<stdin>" if source == "-" else repr(getattr(source, "name", "<stream>"))
         fmt = input_format if input_format != "auto" else sniff_format(stream)
@@ -94,8 +96,10 @@ def read_batches(source: Any, *, column: str | None = None, pair_column: str | N
 
 def sniff_format(stream: IO[bytes]) -> str:
     """``jsonl`` when the first character after a byte-order mark and blanks is ``{``."""
-    head = peek(stream).removeprefix(UTF8_BOM).lstrip()
-    return "jsonl" if head[:1] == b"{" else "text"
+    head = peek(stream)
+    encoding = "utf-16" if head.startswith(UTF16_BOMS) else "utf-8-sig"
+    text = head[:64].decode(encoding, errors="ignore").lstrip()
+    return "jsonl" if text[:1] == "{" else "text"
 
 
 def _from_file(path: Path, fmt: str, column: str | None, pair_column: str | None,
@@ -176,6 +180,8 @@ class _Batcher:
             self.batch.invalid.append((line, "; ".join(bad)))
         elif not text.strip() and not (self.pairs and pair.strip()):
             self.batch.invalid.append((line, "blank"))
+        elif _undecodable(text) or _undecodable(pair) or _surrogates(text) or _surrogates(pair):
+            self.batch.invalid.append((line, "lone surrogate or undecodable bytes (not UTF-8)"))
         else:
             self.batch.texts.append(text)
             self.batch.lines.append(line)
@@ -241,7 +247,7 @@ def _csv(stream: IO[bytes], name: str, column: str | None, pair_column: str | No
     # invalid bytes become lone surrogates (reported per row); a real U+FFFD is text
     text = io.TextIOWrapper(text_stream(stream, name), encoding="utf-8",
                             errors="surrogateescape", newline="")
-    reader = csv.reader(text, delimiter=delimiter)
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
     limit = csv.field_size_limit()
     csv.field_size_limit(sys.maxsize)  # one long document is one long field, not an error
     try:
@@ -267,25 +273,34 @@ def _csv_rows(reader: Any, name: str, column: str | None, pair_column: str | Non
                             f"{', '.join(header)}.", fix="--pair-column NAME")
         pair_index = header.index(pair_column)
     batcher = _Batcher(batch_size, pair_column is not None)
-    try:
-        for row in reader:
-            number = reader.line_num
-            if len(row) <= max(index, pair_index or 0):
-                batcher.batch.invalid.append((number, f"{len(row)} fields, expected "
-                                                      f"{len(header)}"))
-            else:
-                value = row[index]
-                pair = row[pair_index] if pair_index is not None else ""
-                if _undecodable(value) or _undecodable(pair):
-                    batcher.batch.invalid.append((number, "invalid UTF-8"))
-                else:
-                    batcher.add(number, value, pair)
-            if batcher.full():
-                yield batcher.take(0)
-    except csv.Error as exc:
-        raise DataError(f"{name} line {reader.line_num}: {exc}.", fix="close the open quote "
-                        "on that line, or --input-format text") from None
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # one malformed row is a bad row; the reader goes on after it
+            if "end of data" in str(exc):  # a quote opened at `start` never closes
+                raise DataError(
+                    f"{name} line {start}: a quoted field opens and is never closed, so the "
+                    "rest of the file would be read as one field.",
+                    fix="close the quote on that line, or --input-format text") from None
+            batcher.batch.invalid.append((start, f"malformed CSV: {exc}"))
+            continue
+        number = reader.line_num
+        if len(row) <= max(index, pair_index or 0):
+            batcher.batch.invalid.append((number, f"{len(row)} fields, expected {len(header)}"))
+        else:
+            batcher.add(number, row[index], row[pair_index] if pair_index is not None else "")
+        if batcher.full():
+            yield batcher.take(0)
     yield batcher.take(0)
+
+
+def _surrogates(value: str) -> bool:
+    """Lone UTF-16 surrogates (JSON's "\\ud83d" without its pair) are no text a tokenizer
+    can encode."""
+    return not value.isascii() and any("\ud800" <= ch <= "\udfff" for ch in value)
 
 
 def _undecodable(value: str) -> bool:

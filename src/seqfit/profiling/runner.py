@@ -14,7 +14,7 @@ from typing import Any
 
 from .._checks import check_whole
 from ..data.readers import RowBatch, read_batches
-from ..errors import ModelLoadError, OptionError
+from ..errors import DataError, ModelLoadError, OptionError
 from ..model.limits import ModelLimits, limits_of
 from ..model.loading import load
 from ..plan import default_overlap
@@ -114,7 +114,12 @@ def profile(
             option="max_length", value=None,
             fix="--max-length 4096 (max_length=4096), the length the model card gives")
     budget = length - n_special
-    if overlap is not None and budget >= 1 and overlap >= budget:
+    if budget < 1:
+        raise OptionError(
+            f"max_length={length} leaves no room for text: the tokenizer adds {n_special} "
+            "special tokens to every input.", option="max_length", value=length,
+            fix=f"--max-length {n_special + 1} or more (max_length={n_special + 1})")
+    if overlap is not None and overlap >= budget:
         raise OptionError(
             f"overlap={overlap} but a window holds {budget} tokens of text (max_length {length} "
             f"- {n_special} special tokens); the overlap must be 0..{budget - 1}.",
@@ -138,6 +143,12 @@ def profile(
             tokens += int(lengths.sum())
         if on_progress is not None:
             on_progress(bytes_read, rows, tokens)
+    if rows == 0:
+        shown = "; ".join(f"line {line}: {why}" for line, why in invalid[:3])
+        raise DataError(
+            f"{_source_name(data)} has no usable rows: all {invalid_count:,} were bad"
+            + (f" ({shown}{'; ...' if invalid_count > 3 else ''})." if shown else "."),
+            fix="check the --column and --input-format, or the file itself")
     if reservoir is not None:
         items = reservoir.items()
         for start in range(0, len(items), READ_BATCH):
@@ -148,5 +159,8 @@ def profile(
                        overlap=overlap, batch_tokens=batch_tokens,
                        sample_of=reservoir.seen if reservoir is not None else None,
                        invalid=invalid, invalid_count=invalid_count)
-    return replace(result, model=limits.name or limits.model_type,
-                   source=data if isinstance(data, str) else getattr(data, "name", None))
+    return replace(result, model=limits.name or limits.model_type, source=_source_name(data))
+
+
+def _source_name(data: Any) -> str:
+    return data if isinstance(data, str) else str(getattr(data, "name", "the input"))

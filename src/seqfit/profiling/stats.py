@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import check_whole
 from ..errors import OptionError
 
 #: Lengths below this are counted exactly, one bin per length (a 512 KB array at most).
@@ -128,6 +129,7 @@ class LengthStats:
     and associatively; memory depends on neither the number of rows nor the longest one."""
 
     def __init__(self, *, batch_size: int = 32) -> None:
+        batch_size = check_whole("batch_size", batch_size, example=32) or 1
         self.counts = np.zeros(0, dtype=np.int64)
         self.buckets: dict[int, Bucket] = {}
         self.batch_size = batch_size
