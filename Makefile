@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The CPU wheel of torch lies on this machine's disk; a bare `torch` would pull a CUDA build.
 TORCH := torch==2.13.0
 
-.PHONY: install demo test test-fast lint typecheck bench clean
+.PHONY: install demo test test-fast test-ray lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: lint typecheck
 # The inner loop: no model forward passes, no sweeps over the whole zoo, no slow statistics.
 test-fast: install
 	$(PY) -m pytest -q -p no:cacheprovider -m "not forward and not zoo and not slow"
+
+# Ray Data: the ray extra, a local cluster and a two-node one (about a minute on 2 cores).
+test-ray: install
+	$(PY) -m pip install -q '.[ray]'
+	$(PY) -m pytest -q -p no:cacheprovider -m ray
 
 bench: install
 	$(PY) bench/startup.py

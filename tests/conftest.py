@@ -24,6 +24,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "forward: runs model forward passes (zoo or real); `make test-fast` skips them")
     config.addinivalue_line(
+        "markers", "ray: starts Ray (the ray extra); `make test-ray` runs them")
+    config.addinivalue_line(
         "markers", "slow: seconds of statistics, millions of rows or plots; `make test-fast` "
         "skips them")
     config.addinivalue_line(

@@ -47,6 +47,22 @@ class By(str, Enum):
     file = "file"
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+EngineOption = Annotated[Engine, typer.Option(
+    "--engine", help="local, or ray: run on a Ray cluster with Ray Data (pip install "
+                     "'seqfit[ray]').")]
+BlocksOption = Annotated[int | None, typer.Option(
+    "--blocks", help="With --engine ray: split the input into N blocks (default: Ray's "
+                     "choice for the data's size).")]
+AddressOption = Annotated[str | None, typer.Option(
+    "--address", help="With --engine ray: the cluster to join ('auto', or ray://host:port). "
+                      "Default: start a local one sized to this machine.")]
+
+
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="human or json.")]
 
 
@@ -135,6 +151,9 @@ def profile_command(
         help="Profile a uniform random sample of N rows, with 95% confidence intervals.")
                       ] = None,
     report: Annotated[str | None, typer.Option(help="Write an HTML report with plots.")] = None,
+    engine: EngineOption = Engine.local,
+    address: AddressOption = None,
+    blocks: BlocksOption = None,
     format: FormatOption = Format.human,
 ) -> None:
     """How DATA's texts fit a model: lengths, loss per strategy, max_length, padding cost."""
@@ -149,8 +168,10 @@ def profile_command(
         result = run_reported(err, lambda: profile(
             data, model=model, column=column, pair_column=pair_column,
             input_format=input_format.value, by=by.value, max_length=max_length,
-            overlap=overlap, batch_tokens=batch_tokens, sample=sample,
-            on_progress=on_progress), as_json=as_json)
+            overlap=overlap, batch_tokens=batch_tokens, sample=sample, engine=engine.value,
+            address=address, blocks=blocks, on_progress=on_progress,
+            on_engine=lambda line: err.print(line, markup=False, highlight=False)),
+            as_json=as_json)
     if as_json:
         print_json(result.to_dict())
     else:

@@ -36,18 +36,33 @@ class RowBatch:
     bytes_read: int = 0
 
 
+SUFFIXES = ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "jsonl"), (".csv", "csv"),
+            (".tsv", "tsv"), (".parquet", "parquet"), (".pq", "parquet"))
+
+
 def detect_format(path: Path) -> str:
+    """The format a path's name says: a file's suffix; for a folder, ``arrow`` (what
+    ``save_to_disk`` writes), the format of its shards (``part-0.parquet``, ...), or ``files``
+    (a folder of ``.txt`` documents)."""
     if path.is_dir():
         if (path / "state.json").exists() or any(path.glob("*.arrow")):
             return "arrow"
+        for suffix, fmt in SUFFIXES:
+            if suffix != ".json" and any(path.glob(f"*{suffix}")):
+                return fmt
         return "files"
     name = path.name.lower()
-    for suffix, fmt in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "jsonl"),
-                        (".csv", "csv"), (".tsv", "tsv"), (".parquet", "parquet"),
-                        (".pq", "parquet")):
+    for suffix, fmt in SUFFIXES:
         if name.endswith(suffix):
             return fmt
     return "text"
+
+
+def shards(folder: Path, fmt: str) -> list[Path]:
+    """The files of a sharded folder in ``fmt``, in name order (the order rows are read in)."""
+    suffixes = [s for s, f in SUFFIXES if f == fmt and s != ".json"]
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.lower().endswith(
+        tuple(suffixes)))
 
 
 def read_batches(source: Any, *, column: str | None = None, pair_column: str | None = None,
@@ -80,6 +95,8 @@ def read_batches(source: Any, *, column: str | None = None, pair_column: str | N
     if path.is_dir():
         if fmt == "arrow":
             return _limit(_arrow_folder(path, column, pair_column, batch_size), limit)
+        if fmt in ("jsonl", "csv", "tsv", "parquet"):
+            return _limit(_sharded(path, fmt, column, pair_column, batch_size), limit)
         return _limit(_text_files(path, by, batch_size), limit)
     if not os.access(path, os.R_OK):
         raise DataError(f"{str(path)!r} cannot be read: permission denied.",
@@ -92,6 +109,32 @@ def read_batches(source: Any, *, column: str | None = None, pair_column: str | N
         return _limit(_parquet(path, column, pair_column, batch_size), limit)
     sniff = input_format == "auto" and not regular and fmt == "text"  # a pipe or <(...)
     return _limit(_from_file(path, fmt, column, pair_column, batch_size, sniff), limit)
+
+
+def _sharded(folder: Path, fmt: str, column: str | None, pair_column: str | None,
+             batch_size: int) -> Iterator[RowBatch]:
+    """A folder of shards in one format, read one after the other; rows are numbered across
+    them, as if the shards were one file."""
+    files = shards(folder, fmt)
+    if not files:
+        raise DataError(f"{str(folder)!r} holds no .{fmt} files.",
+                        fix="point to the folder of shards, or to one file")
+    return _numbered_across(files, fmt, column, pair_column, batch_size)
+
+
+def _numbered_across(files: list[Path], fmt: str, column: str | None, pair_column: str | None,
+                     batch_size: int) -> Iterator[RowBatch]:
+    offset = 0
+    for path in files:
+        last = 0
+        read = _parquet(path, column, pair_column, batch_size) if fmt == "parquet" else \
+            _from_file(path, fmt, column, pair_column, batch_size, sniff=False)
+        for batch in read:
+            last = max([last, *batch.lines, *(line for line, _ in batch.invalid)])
+            batch.lines = [offset + line for line in batch.lines]
+            batch.invalid = [(offset + line, f"{path.name}: {why}") for line, why in batch.invalid]
+            yield batch
+        offset += last
 
 
 def sniff_format(stream: IO[bytes]) -> str:
@@ -146,7 +189,7 @@ def _describe(value: Any) -> str:
             "dict": "an object"}.get(name, f"a {name}")
 
 
-def _pick_column(columns: list[str], string_columns: list[str], column: str | None,
+def pick_column(columns: list[str], string_columns: list[str], column: str | None,
                  name: str) -> str:
     if column is not None:
         if column not in columns:
@@ -164,6 +207,19 @@ def _pick_column(columns: list[str], string_columns: list[str], column: str | No
                     fix=f"--column {string_columns[0] if string_columns else 'NAME'}")
 
 
+def bad_row(text: Any, pair: Any = "", pairs: bool = False) -> str | None:
+    """Why a row cannot be profiled or run (not text, blank, not UTF-8), or None if it can."""
+    bad = [f"{what} is {_describe(v)}" for what, v in (("text", text), ("pair", pair))
+           if not isinstance(v, str)]
+    if bad:
+        return "; ".join(bad)
+    if not text.strip() and not (pairs and pair.strip()):
+        return "blank"
+    if _undecodable(text) or _undecodable(pair) or _surrogates(text) or _surrogates(pair):
+        return "lone surrogate or undecodable bytes (not UTF-8)"
+    return None
+
+
 class _Batcher:
     def __init__(self, batch_size: int, pairs: bool) -> None:
         self.batch_size = batch_size
@@ -174,14 +230,9 @@ class _Batcher:
         return RowBatch(pairs=[] if self.pairs else None)
 
     def add(self, line: int, text: Any, pair: Any = "") -> None:
-        bad = [f"{what} is {_describe(v)}" for what, v in (("text", text), ("pair", pair))
-               if not isinstance(v, str)]
-        if bad:
-            self.batch.invalid.append((line, "; ".join(bad)))
-        elif not text.strip() and not (self.pairs and pair.strip()):
-            self.batch.invalid.append((line, "blank"))
-        elif _undecodable(text) or _undecodable(pair) or _surrogates(text) or _surrogates(pair):
-            self.batch.invalid.append((line, "lone surrogate or undecodable bytes (not UTF-8)"))
+        reason = bad_row(text, pair, self.pairs)
+        if reason is not None:
+            self.batch.invalid.append((line, reason))
         else:
             self.batch.texts.append(text)
             self.batch.lines.append(line)
@@ -226,7 +277,7 @@ def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | 
             continue
         if chosen is None:
             strings = [k for k, v in row.items() if isinstance(v, str)]
-            chosen = _pick_column(list(row), strings, column, name)
+            chosen = pick_column(list(row), strings, column, name)
             if pair_column is not None and pair_column not in row:
                 raise DataError(f"{name} has no column {pair_column!r}; columns: "
                                 f"{', '.join(row)}.", fix="--pair-column NAME")
@@ -264,7 +315,7 @@ def _csv_rows(reader: Any, name: str, column: str | None, pair_column: str | Non
         raise DataError(f"{name} is empty: no header, no rows.", fix="check the file") from None
     except csv.Error as exc:
         raise DataError(f"{name} is not valid CSV: {exc}.", fix="--input-format text") from None
-    chosen = _pick_column(header, header, column, name)
+    chosen = pick_column(header, header, column, name)
     index = header.index(chosen)
     pair_index = None
     if pair_column is not None:
@@ -369,7 +420,7 @@ def _record_batches(name: str, schema: Any, batches: Iterator[Any], column: str 
     names = list(schema.names)
     strings = [f.name for f in schema if pa.types.is_string(f.type) or
                pa.types.is_large_string(f.type)]
-    chosen = _pick_column(names, strings, column, name)
+    chosen = pick_column(names, strings, column, name)
     if pair_column is not None and pair_column not in names:
         raise DataError(f"{name} has no column {pair_column!r}; columns: {', '.join(names)}.",
                         fix="--pair-column NAME")
@@ -384,7 +435,7 @@ def _record_rows(batches: Iterator[Any], chosen: str, pair_column: str | None,
         pairs = record.column(pair_column).to_pylist() if pair_column else None
         batcher = _Batcher(batch_size, pair_column is not None)
         for i, text in enumerate(texts):
-            batcher.add(row + i, text, pairs[i] if pairs is not None else "")
+            batcher.add(row + i + 1, text, pairs[i] if pairs is not None else "")
         row += len(texts)
         yield batcher.take(record.nbytes)
 

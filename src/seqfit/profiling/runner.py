@@ -6,13 +6,14 @@ tokens of the previous batch, so the whole run costs little more than tokenizing
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from .._checks import check_whole
+from .._checks import check_choice, check_whole
 from ..data.readers import RowBatch, read_batches
 from ..errors import DataError, ModelLoadError, OptionError
 from ..model.limits import ModelLimits, limits_of
@@ -23,6 +24,7 @@ from .stats import LengthStats, Reservoir
 from .summary import Profile, summarize
 
 MAX_INVALID_LISTED = 100
+ENGINES = ("local", "ray")
 READ_BATCH = 2000
 
 
@@ -64,7 +66,11 @@ def profile(
     batch_size: int = 32,
     sample: int | None = None,
     seed: int = 0,
+    engine: str = "local",
+    address: str | None = None,
+    blocks: int | None = None,
     on_progress: Callable[[int, int, int], None] | None = None,
+    on_engine: Callable[[str], None] | None = None,
 ) -> Profile:
     """Profile how the texts of ``data`` (a file, folder, ``-`` for stdin, or a file object) fit
     ``model`` (anything :func:`seqfit.inspect` accepts, or its :class:`~seqfit.ModelLimits` with
@@ -72,15 +78,29 @@ def profile(
 
     ``sample=N`` profiles a uniform random sample of N rows, read in one pass, and gives every
     figure a 95% confidence interval. ``on_progress(bytes, rows, tokens)`` is called after each
-    batch.
+    batch. ``engine="ray"`` profiles on a Ray cluster (``address``, or a local one), with Ray
+    Data's readers, and gives the same figures; ``on_engine`` hears which cluster was used.
     """
+    check_choice("engine", engine, ENGINES, option="--engine")
     max_length = check_whole("max_length", max_length, optional=True, example=512)
     overlap = check_whole("overlap", overlap, minimum=0, optional=True, example=64)
     batch_tokens = check_whole("batch_tokens", batch_tokens, optional=True, example=16384)
     batch_size = check_whole("batch_size", batch_size, example=32) or 1
     sample = check_whole("sample", sample, optional=True, example=100000)
-    batches = read_batches(data, column=column, pair_column=pair_column,
-                           input_format=input_format, by=by, batch_size=READ_BATCH)
+    blocks = check_whole("blocks", blocks, optional=True, example=64)
+    if engine == "ray":
+        if not isinstance(data, str) or data == "-":
+            raise OptionError("--engine ray reads a path or URI, not stdin or a file object.",
+                              option="engine", value=engine,
+                              fix="save the data to a file, or --engine local")
+        if not (model is None or isinstance(model, (str, os.PathLike))):
+            raise OptionError("--engine ray needs the model as a hub name or a folder the "
+                              "workers can load, not a loaded object.", option="model",
+                              value=type(model).__name__, fix="model='path/to/model'")
+        batches: Iterator[RowBatch] = iter(())
+    else:
+        batches = read_batches(data, column=column, pair_column=pair_column,
+                               input_format=input_format, by=by, batch_size=READ_BATCH)
     why = ""
     if isinstance(model, ModelLimits):
         limits = model
@@ -124,6 +144,23 @@ def profile(
             f"overlap={overlap} but a window holds {budget} tokens of text (max_length {length} "
             f"- {n_special} special tokens); the overlap must be 0..{budget - 1}.",
             option="overlap", value=overlap, fix=f"--overlap {default_overlap(budget)}")
+    def finish(stats: LengthStats, invalid: list[tuple[int, str]], invalid_count: int,
+               sample_of: int | None) -> Profile:
+        return summarize(stats, max_length=int(length), special_tokens=n_special,
+                         overlap=overlap, batch_tokens=batch_tokens, sample_of=sample_of,
+                         invalid=invalid, invalid_count=invalid_count)
+
+    if engine == "ray":
+        from ..distributed import ray_data
+
+        started = ray_data.start(address)
+        if on_engine is not None:
+            on_engine(started)
+        return ray_data.profile(
+            data, model=os.fspath(model) if model is not None else None, limits=limits,
+            tokenizer=tokenizer, column=column, pair_column=pair_column,
+            input_format=input_format, batch_size=batch_size, sample=sample, seed=seed,
+            blocks=blocks, summarize_with=finish)
     stats = LengthStats(batch_size=batch_size)
     reservoir = Reservoir(sample, seed=seed) if sample else None
     invalid: list[tuple[int, str]] = []
@@ -155,10 +192,8 @@ def profile(
             chunk = items[start:start + READ_BATCH]
             pairs = [p for _, p in chunk] if pair_column else None
             stats.add(token_lengths(tokenizer, [t for t, _ in chunk], pairs))
-    result = summarize(stats, max_length=int(length), special_tokens=n_special,
-                       overlap=overlap, batch_tokens=batch_tokens,
-                       sample_of=reservoir.seen if reservoir is not None else None,
-                       invalid=invalid, invalid_count=invalid_count)
+    result = finish(stats, invalid, invalid_count,
+                    reservoir.seen if reservoir is not None else None)
     return replace(result, model=limits.name or limits.model_type, source=_source_name(data))
 
 
