@@ -30,11 +30,11 @@ typecheck: install
 	$(VENV)/bin/mypy
 
 test: lint typecheck
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -m "not ray"
 
 # The inner loop: no model forward passes, no sweeps over the whole zoo, no slow statistics.
 test-fast: install
-	$(PY) -m pytest -q -p no:cacheprovider -m "not forward and not zoo and not slow"
+	$(PY) -m pytest -q -p no:cacheprovider -m "not forward and not zoo and not slow and not ray"
 
 # Ray Data: the ray extra, a local cluster and a two-node one (about a minute on 2 cores).
 test-ray: install
