@@ -1152,7 +1152,7 @@ def _() -> None:
       how="a user's tuple unpacking of a 3-tuple into 2 names")
 def _() -> None:
     row = (1, 2, 3)
-    first, second = row  # type: ignore[misc]
+    _first, _second = row  # type: ignore[misc]
 
 
 @case("unknown-tensor-index", "unknown", model=None,

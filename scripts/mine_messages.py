@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from message_labels import Label, label  # noqa: E402
+from message_labels import Label, label
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "seqfit" / "diagnose" / "messages.jsonl"
@@ -78,7 +78,7 @@ class Found:
 def _name(node: ast.AST) -> str:
     try:
         text = ast.unparse(node)
-    except Exception:  # noqa: BLE001 - any odd node is just "a value"
+    except Exception:
         return "value"
     return re.sub(r"\s+", " ", text)[:60]
 

@@ -17,6 +17,7 @@ Nothing is read until the first call; nothing heavy is imported.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -162,7 +163,7 @@ class Catalogue:
 def _terms(text: str) -> list[str]:
     """Words (fields and numbers dropped) and neighbouring word pairs."""
     words = [w for w in WORD.findall(FIELD.sub(" ", text.lower())) if w not in STOP]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def _weights(terms: Iterable[str], idf: dict[str, float]) -> dict[str, float]:

@@ -110,8 +110,7 @@ def explain(error: BaseException | str | IO[str] | IO[bytes], *, model: Any = No
                          fix="give the error text, a traceback or a log: seqfit explain "
                              "train.log, or python train.py 2>&1 | seqfit explain -")
     segment, support, question = _choose(text)
-    votes = list(segment.votes) + [Vote(v.code, v.weight * SUPPORT, v.evidence, v.reason)
-                                   for v in support]
+    votes = list(segment.votes) + _supporting(segment.votes, support)
     limits = _limits(model)
     if batch is not None:
         votes.extend(_batch_votes(batch, model if limits is None else limits))
@@ -127,6 +126,38 @@ SMALL = 200_000  # characters of a text explained as it is; longer texts are cut
 def _cut_lines(text: str) -> Iterator[str]:
     for line in text.splitlines():
         yield line[:MAX_LINE]
+
+
+#: Messages logged before an error that name its cause: a pair that could not be truncated, a
+#: tokenizer without a limit, leave an input too long.
+CAUSES: dict[str, frozenset[str]] = {
+    "over_max_positions": frozenset({"pair_truncation", "model_max_length_sentinel",
+                                     "truncation_padding_options", "stride_overflow"}),
+}
+SUPPORT_CAP = 2.0  # what earlier messages can add to a code the error itself votes for
+
+
+def _supporting(own: Iterable[Vote], earlier: list[Vote]) -> list[Vote]:
+    """Votes of messages logged before the error: a cause of what the error votes for counts
+    (weighted by SUPPORT); a code the error also votes for gains at most SUPPORT_CAP; anything
+    else is not this error's cause."""
+    own = list(own)
+    codes = {v.code for v in own if v.code != "unknown"}
+    if not codes:
+        return [Vote(v.code, v.weight * SUPPORT, v.evidence, v.reason) for v in earlier]
+    top = max(codes, key=lambda c: sum(v.weight for v in own if v.code == c))
+    out: list[Vote] = []
+    added: dict[str, float] = {}
+    for vote in earlier:
+        if vote.code in CAUSES.get(top, ()):
+            out.append(Vote(vote.code, vote.weight * SUPPORT, vote.evidence, vote.reason))
+        elif vote.code in codes:
+            room = SUPPORT_CAP - added.get(vote.code, 0.0)
+            if room > 0:
+                weight = min(room, vote.weight * SUPPORT)
+                added[vote.code] = added.get(vote.code, 0.0) + weight
+                out.append(Vote(vote.code, weight, vote.evidence, vote.reason))
+    return out
 
 
 def exception_text(exc: BaseException) -> str:

@@ -61,7 +61,7 @@ def lines_of(stream: IO[bytes] | IO[str]) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
 
     def chunks() -> Iterator[str]:
-        block: bytes = first  # type: ignore[assignment]
+        block: bytes = first
         while block:
             yield decoder.decode(block)
             block = stream.read(CHUNK)  # type: ignore[assignment]
@@ -118,7 +118,7 @@ def excerpt(lines: Iterable[str]) -> str:
         if not current:
             return
         block = current + (["..."] if cut else []) + list(tail)
-        (first if len(first) < BLOCKS // 2 else last).append(block)  # type: ignore[attr-defined]
+        (first if len(first) < BLOCKS // 2 else last).append(block)
         current, cut = [], False
         tail.clear()
 

@@ -7,6 +7,7 @@ traceback's frames.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -186,7 +187,8 @@ def batch_size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]
     """'Expected input batch_size (A) to match target batch_size (B)' from a loss."""
     a, b = int(match.group(1)), int(match.group(2))
     evidence = {"length": a, "other": b}
-    if TOKEN_CLASSIFICATION.search(text):
+    if TOKEN_CLASSIFICATION.search(text) or (min(a, b) >= 8 and math.gcd(a, b) > 1):
+        # token labels are flattened to batch x length: both sizes are token counts, not rows
         return [Vote("label_alignment", 4.0, evidence), Vote("shape_mismatch", 1.0)]
     return [Vote("shape_mismatch", 3.0, evidence), Vote("label_alignment", 1.5,
                                                                  evidence)]
