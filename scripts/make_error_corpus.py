@@ -1101,8 +1101,72 @@ def _() -> None:
 
 
 # ------------------------------------------------------------------------------------------------
+# label_out_of_range and truncation_padding_options
+# ------------------------------------------------------------------------------------------------
+
+
+@case("labels-class-out-of-range", "label_out_of_range", model="bert",
+      how="BertForSequenceClassification (num_labels=2) trained with a label 7")
+def _() -> None:
+    m, _t = M("bert", AutoModelForSequenceClassification)
+    m(input_ids=ids("bert", 2, 8), labels=torch.tensor([1, 7]))
+
+
+@case("labels-class-out-of-range-log", "label_out_of_range", model="distilbert", log="trainer",
+      how="DistilBertForSequenceClassification (num_labels=2) with labels 0..4 in a training log")
+def _() -> None:
+    m, _t = M("distilbert", AutoModelForSequenceClassification)
+    m(input_ids=ids("distilbert", 4, 8), labels=torch.tensor([0, 4, 2, 1]))
+
+
+@case("options-max-length-ignored", "truncation_padding_options", model="bert",
+      raises=False,
+      how="tokenizer(texts, padding=True, max_length=8) without truncation (warning only)")
+def _() -> None:
+    _m, tok = M("bert")
+    tok([text_of(20, 3), text_of(5, 4)], padding=True, max_length=8)
+
+
+@case("options-not-a-multiple", "truncation_padding_options", model="bert",
+      how="tokenizer(..., padding='max_length', truncation=True, max_length=10, "
+          "pad_to_multiple_of=8)")
+def _() -> None:
+    _m, tok = M("bert")
+    tok([text_of(20, 3)], padding="max_length", truncation=True, max_length=10,
+        pad_to_multiple_of=8)
+
+
+# ------------------------------------------------------------------------------------------------
 # unknown: errors that are NOT length errors
 # ------------------------------------------------------------------------------------------------
+
+
+@case("unknown-keyerror-max-new-tokens", "unknown", model=None,
+      how="a generation settings dict read with a key it lacks")
+def _() -> None:
+    settings: dict[str, int] = {"max_length": 20}
+    print(settings["max_new_tokens"])
+
+
+@case("unknown-unpack", "unknown", model=None,
+      how="a user's tuple unpacking of a 3-tuple into 2 names")
+def _() -> None:
+    row = (1, 2, 3)
+    _first, _second = row  # type: ignore[misc]
+
+
+@case("unknown-tensor-index", "unknown", model=None,
+      how="torch.zeros(5)[10] in user code: a plain index past a small tensor")
+def _() -> None:
+    torch.zeros(5)[10]
+
+
+@case("unknown-numpy-int", "unknown", model=None,
+      how="numpy array from a Python int too large for int64")
+def _() -> None:
+    import numpy as np
+
+    np.array([2 ** 70], dtype=np.int64)
 
 
 @case("unknown-keyerror-label", "unknown", model=None,

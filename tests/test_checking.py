@@ -296,7 +296,7 @@ def test_seqfit_run_explains_above_the_traceback(tmp_path: Path) -> None:
     assert result.stdout == "args ['--lr', '3']\n"
     first, _, rest = result.stderr.partition("\n")
     assert first == ("seqfit: Input longer than the model's position table "
-                     "[over_max_positions, confidence 75%]")
+                     "[over_max_positions, confidence 58%]")
     assert "seqfit: Evidence: length=802, limit=512" in rest
     assert rest.index("Traceback (most recent call last):") > rest.index("seqfit: Fix:")
 

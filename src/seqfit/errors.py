@@ -24,7 +24,7 @@ Code = Literal[
     "shape_mismatch", "bad_attention_mask", "label_alignment", "generation_length",
     "padding_side", "pair_truncation", "stride_overflow", "model_max_length_sentinel",
     "export_fixed_length", "length_multiple_constraint", "map_column_length_mismatch",
-    "cuda_device_side_assert",
+    "cuda_device_side_assert", "label_out_of_range", "truncation_padding_options",
     # what seqfit itself refuses before any work
     "model_load", "missing_dependency", "bad_input", "bad_data", "bad_option", "bad_batch",
     "seqfit_error",

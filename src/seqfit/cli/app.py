@@ -6,14 +6,18 @@ for what they use.
 
 from __future__ import annotations
 
+import io
 import sys
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 from rich.console import Console
 
 from ._errors import print_json, run_reported
+
+if TYPE_CHECKING:
+    from ..diagnose.engine import Explanation
 
 app = typer.Typer(
     name="seqfit",
@@ -102,15 +106,24 @@ def explain_command(
     from .render import render_explanation
 
     as_json = format is Format.json
-    text = run_reported(err, lambda: read_text(file, error), as_json=as_json)
-    explanation = run_reported(err, lambda: explain(text, model=model), as_json=as_json)
+
+    def explained() -> Explanation:
+        source = read_text(file, error)
+        if isinstance(source, str):
+            return explain(source, model=model)
+        with source:
+            return explain(source, model=model)
+
+    explanation = run_reported(err, explained, as_json=as_json)
     if as_json:
         print_json(explanation.to_dict())
     else:
         render_explanation(out, explanation)
 
 
-def read_text(file: str | None, error: str | None) -> str:
+def read_text(file: str | None, error: str | None) -> str | BinaryIO:
+    """The text to explain: the option's text, or an open binary stream (a file or stdin) that
+    :func:`seqfit.explain` reads in one pass."""
     from pathlib import Path
 
     from ..errors import InputError
@@ -122,11 +135,19 @@ def read_text(file: str | None, error: str | None) -> str:
                          fix="seqfit explain train.log, or: python train.py 2>&1 | seqfit "
                              "explain -")
     if file in (None, "-"):
-        return sys.stdin.read()
+        stdin = getattr(sys.stdin, "buffer", None)
+        return stdin if stdin is not None else io.BytesIO(sys.stdin.read().encode())
     path = Path(str(file))
+    if path.is_dir():
+        raise InputError(f"{file!r} is a folder, not a file.",
+                         fix="seqfit explain path/to/error.log")
     if not path.is_file():
         raise InputError(f"{file!r} is not a file.", fix="seqfit explain path/to/error.log")
-    return path.read_text(encoding="utf-8", errors="replace")
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise InputError(f"{file!r} cannot be read: {exc.strerror}.",
+                         fix="check the file's permissions") from None
 
 
 @app.command("profile")
@@ -190,7 +211,8 @@ def run_command(
     """Run SCRIPT; on a length, padding or vocabulary error, explain it above the traceback."""
     from ..diagnose.runner import run_script
 
-    status = run_script(script, list(ctx.args), write=sys.stderr.write)
+    status = run_reported(err, lambda: run_script(script, list(ctx.args),
+                                                  write=sys.stderr.write))
     raise typer.Exit(status)
 
 

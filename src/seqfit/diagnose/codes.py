@@ -162,6 +162,23 @@ CODES: dict[Code, CodeInfo] = {
         "pass the tokenizer's own mask: model(**tokenizer(texts, padding=True, "
         "return_tensors='pt')), or attention_mask = (input_ids != pad_token_id).long()",
         "seqfit.check(batch, model=model) names the row"),
+    "label_out_of_range": CodeInfo(
+        "A class label outside the model's classes",
+        "A label[ ({index})] is not one of the model's classes[ (num_labels is {limit})]: the "
+        "classification head has one output per class, and the loss cannot score a class it "
+        "does not have.",
+        "load the model with the number of classes in the data: AutoModelForSequenceClassification"
+        ".from_pretrained(name, num_labels=N) (or token classification), labels 0..N-1; use "
+        "-100 for tokens without a label",
+        "print(labels.min(), labels.max(), model.config.num_labels)"),
+    "truncation_padding_options": CodeInfo(
+        "Truncation or padding options that conflict or do nothing",
+        "The tokenizer was given padding or truncation options it cannot honour together (a "
+        "max_length without truncation=True, padding='max_length' without a max_length, a "
+        "length that is not a multiple of pad_to_multiple_of, or a value that is not valid), "
+        "so it ignored or refused them.",
+        "tokenizer(texts, padding='max_length', truncation=True, max_length=N) with N from "
+        "seqfit inspect MODEL, or padding=True for the longest row of each batch"),
     "model_load": CodeInfo(
         "The model or its tokenizer could not be loaded",
         "seqfit could not read the model's config or tokenizer: a wrong name or path, no "

@@ -14,19 +14,21 @@ votes. Diagnoses come back ranked, each with the numbers that support it and the
 
 from __future__ import annotations
 
+import math
 import re
 import traceback
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any, cast
 
-from ..errors import Code
+from ..errors import Code, InputError
+from .catalogue import Row, load, release_note
 from .codes import CODES
+from .logs import MAX_LINE, excerpt, lines_of
 from .signatures import FRAME_HINTS, SIGNATURES, Vote, innermost
 
 TRACEBACK_START = "Traceback (most recent call last):"
 FRAME = re.compile(r'^\s*File "([^"]+)", line \d+, in (\S+)\s*$')
-ERROR_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)|"
-                        r"thread '.*' panicked|\S*Assertion|OverflowError)\b")
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,12 @@ class Diagnosis:
     fix: str
     evidence: dict[str, Any]
     confidence: float
+    release: str | None = None  # the releases whose message this is, when not all have it
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "title": self.title, "cause": self.cause, "fix": self.fix,
-                "evidence": dict(self.evidence), "confidence": round(self.confidence, 3)}
+                "evidence": dict(self.evidence), "confidence": round(self.confidence, 3),
+                "release": self.release}
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class Explanation:
         if best.evidence:
             shown = ", ".join(f"{k}={v}" for k, v in best.evidence.items())
             lines.append(f"Evidence: {shown}")
+        if best.release:
+            lines.append(f"Release: this message is from {best.release}")
         others = [d for d in self.diagnoses[1:] if d.code != "unknown"]
         if others:
             lines.append("Other candidates: " + "; ".join(
@@ -80,24 +86,78 @@ class Explanation:
         return "\n".join(lines)
 
 
-def explain(error: BaseException | str, *, model: Any = None, batch: Any = None) -> Explanation:
-    """Explain ``error`` (an exception, with its chained causes, or a message, traceback or log).
+def explain(error: BaseException | str | IO[str] | IO[bytes], *, model: Any = None,
+            batch: Any = None) -> Explanation:
+    """Explain ``error``: an exception (with its chained causes), a message, a traceback, a
+    whole log as a string, or an open log file / stdin (read in one pass, memory flat).
 
     With ``model`` (anything :func:`seqfit.inspect` accepts, or a ``ModelLimits``) the numbers are
     compared with the model's real limits; with ``batch`` (the inputs of the failing call) the
     batch itself is checked, which names the cause exactly when the text cannot.
     """
-    text = error if isinstance(error, str) else exception_text(error)
-    excerpt, frames = relevant_part(text)
-    votes = _votes(excerpt, frames)
-    if not votes and excerpt != text:
-        votes = _votes(text, frames)
+    if isinstance(error, BaseException):
+        text = exception_text(error)
+    elif isinstance(error, str):
+        text = error if len(error) <= SMALL else excerpt(_cut_lines(error))
+    elif hasattr(error, "read"):
+        text = excerpt(lines_of(error))
+    else:
+        raise InputError(f"explain() takes an exception, a text or an open file, not "
+                         f"{type(error).__name__}.", fix="seqfit.explain(str(error)), or "
+                         "seqfit.explain(open('train.log', 'rb'))")
+    if not text.strip():
+        raise InputError("nothing to explain: the input is empty.",
+                         fix="give the error text, a traceback or a log: seqfit explain "
+                             "train.log, or python train.py 2>&1 | seqfit explain -")
+    segment, support, question = _choose(text)
+    votes = list(segment.votes) + _supporting(segment.votes, support)
     limits = _limits(model)
     if batch is not None:
         votes.extend(_batch_votes(batch, model if limits is None else limits))
     if limits is not None:
         votes = [_with_limits(v, limits) for v in votes]
-    return _rank(votes, excerpt, frames, limits)
+    return _rank(votes, segment.text, segment.frames, limits, question, segment.releases)
+
+
+SUPPORT = 0.8  # weight of a message logged before the error, relative to the error's own
+SMALL = 200_000  # characters of a text explained as it is; longer texts are cut like a log
+
+
+def _cut_lines(text: str) -> Iterator[str]:
+    for line in text.splitlines():
+        yield line[:MAX_LINE]
+
+
+#: Messages logged before an error that name its cause: a pair that could not be truncated, a
+#: tokenizer without a limit, leave an input too long.
+CAUSES: dict[str, frozenset[str]] = {
+    "over_max_positions": frozenset({"pair_truncation", "model_max_length_sentinel",
+                                     "truncation_padding_options", "stride_overflow"}),
+}
+SUPPORT_CAP = 2.0  # what earlier messages can add to a code the error itself votes for
+
+
+def _supporting(own: Iterable[Vote], earlier: list[Vote]) -> list[Vote]:
+    """Votes of messages logged before the error: a cause of what the error votes for counts
+    (weighted by SUPPORT); a code the error also votes for gains at most SUPPORT_CAP; anything
+    else is not this error's cause."""
+    own = list(own)
+    codes = {v.code for v in own if v.code != "unknown"}
+    if not codes:
+        return [Vote(v.code, v.weight * SUPPORT, v.evidence, v.reason) for v in earlier]
+    top = max(codes, key=lambda c: sum(v.weight for v in own if v.code == c))
+    out: list[Vote] = []
+    added: dict[str, float] = {}
+    for vote in earlier:
+        if vote.code in CAUSES.get(top, ()):
+            out.append(Vote(vote.code, vote.weight * SUPPORT, vote.evidence, vote.reason))
+        elif vote.code in codes:
+            room = SUPPORT_CAP - added.get(vote.code, 0.0)
+            if room > 0:
+                weight = min(room, vote.weight * SUPPORT)
+                added[vote.code] = added.get(vote.code, 0.0) + weight
+                out.append(Vote(vote.code, weight, vote.evidence, vote.reason))
+    return out
 
 
 def exception_text(exc: BaseException) -> str:
@@ -105,33 +165,92 @@ def exception_text(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
+@dataclass(frozen=True)
+class Segment:
+    """One error of a log (a traceback with the blocks chained to it, or loose message lines),
+    with its frames and what it votes for."""
+
+    text: str
+    frames: tuple[str, ...]
+    fatal: bool
+    votes: tuple[Vote, ...]
+    releases: dict[Code, str]
+    question: str | None
+
+
 def relevant_part(text: str) -> tuple[str, tuple[str, ...]]:
-    """The part of a long log that holds the error: the last traceback (with the blocks chained
-    to it) and its message; else the lines that match a known signature, with a line of context.
-    Also returns the frames (``file:function`` and their code lines) of that part."""
-    lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if line.strip() == TRACEBACK_START]
-    if starts:
-        first = starts[0]
-        # keep chained tracebacks ("During handling...", "The above exception...") together
-        for i in reversed(starts):
-            between = "\n".join(lines[max(0, i - 3):i])
-            if "above exception" in between or "During handling" in between:
+    """The part of a long log that holds the error to report, and its frames
+    (``file:function: code line``)."""
+    segment = _choose(text)[0]
+    return segment.text, segment.frames
+
+
+def _choose(text: str) -> tuple[Segment, list[Vote], str | None]:
+    """The error to report: the first fatal one that is about input shape (later ones are often
+    its consequences: a CUDA assert poisons every later call, a launcher re-raises); else the
+    last fatal one. Messages before it that are about input shape support it."""
+    segments = [_segment(lines) for lines in _split_segments(text.splitlines())]
+    if not segments:
+        empty = Segment("", (), False, (), {}, None)
+        return empty, [], None
+    fatal = [s for s in segments if s.fatal]
+    chosen = next((s for s in fatal if _on_topic(s.votes)), None)
+    question = next((s.question for s in segments if s.question), None)
+    if chosen is None and fatal:
+        chosen = fatal[-1]
+        if not _on_topic(chosen.votes):
+            # a crash that is not about input shape (out of memory, a typo) stays unknown; the
+            # warnings before it are shown as support only if they are strong on their own
+            chosen = fatal[-1]
+    if chosen is None:
+        chosen = next((s for s in segments if _on_topic(s.votes)), segments[-1])
+    at = segments.index(chosen)
+    if chosen.fatal and not _on_topic(chosen.votes):
+        return chosen, [], question  # a crash about something else: warnings do not make it one
+    support = [v for s in segments[:at] if not s.fatal for v in s.votes
+               if v.code != "unknown"]
+    return chosen, support, question
+
+
+def _on_topic(votes: Iterable[Vote]) -> bool:
+    scores: dict[str, float] = {}
+    for vote in votes:
+        scores[vote.code] = scores.get(vote.code, 0.0) + vote.weight
+    return any(code != "unknown" and score >= MIN_SCORE for code, score in scores.items())
+
+
+def _split_segments(lines: list[str]) -> list[list[str]]:
+    """Cut a text into tracebacks (with chained ones and the message that closes them) and
+    runs of other lines."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() == TRACEBACK_START:
+            chained = current and re.search(r"above exception|During handling",
+                                            "\n".join(current[-3:]))
+            if current and not chained:
+                out.append(current)
+                current = []
+            current.append(line)
+            end = _message_end(lines, i)
+            current.extend(lines[i + 1:end])
+            i = end
+            # a chained traceback continues this segment; anything else closes it
+            j = i
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j < len(lines) and re.match(r"(The above exception|During handling)", lines[j]):
                 continue
-            first = i
-            break
-        end = _message_end(lines, starts[-1])
-        part = lines[first:end]
-        # signature lines earlier in the log (warnings with numbers) still count
-        part = [line for line in lines[:first] if _signature_line(line)] + part
-    elif any(FRAME.match(line) for line in lines):
-        part = lines[-200:]  # a traceback pasted without its header: keep its frames
-    else:
-        keep = {j for i, line in enumerate(lines) if _signature_line(line)
-                for j in range(i, min(i + 3, len(lines)))}  # messages continue on next lines
-        part = [lines[i] for i in sorted(keep)] or lines[-20:]
-    frames = tuple(_frames(part))
-    return "\n".join(part).strip(), frames
+            out.append(current)
+            current = []
+            continue
+        current.append(line)
+        i += 1
+    if current:
+        out.append(current)
+    return [part for part in out if any(line.strip() for line in part)]
 
 
 def _message_end(lines: list[str], start: int) -> int:
@@ -141,17 +260,43 @@ def _message_end(lines: list[str], start: int) -> int:
         i += 1
     end = i + 1
     while end < len(lines) and lines[end].strip() and not lines[end].startswith(
-            ("[", "INFO", "WARNING", "Epoch", "  0%", "{'")) and not _looks_like_log(lines[end]):
+            ("[", "INFO", "WARNING", "Epoch", "  0%", "{'", "Traceback")) and not \
+            _looks_like_log(lines[end]) and not FRAME.match(lines[end]):
         end += 1
     return min(end, len(lines))
 
 
 def _looks_like_log(line: str) -> bool:
-    return bool(re.match(r"^\d{4}-\d\d-\d\d|^\S+:\s+\d+%\|", line))
+    return bool(re.match(r"^\d{4}-\d\d-\d\d|^\S+:\s+\d+%\||^wandb:|^\w+ \d+/\d+", line))
 
 
-def _signature_line(line: str) -> bool:
-    return any(sig.pattern.search(line) for sig in SIGNATURES)
+FATAL = re.compile(r"^\s*(?:[\w.]+\.)?\w*(?:Error|Exception|Exit|Interrupt)\b|panicked|"
+                   r"Assertion .* failed|device-side assert|^Traceback", re.M)
+
+
+def _segment(lines: list[str]) -> Segment:
+    text = "\n".join(lines).strip()
+    frames = tuple(_frames(lines))
+    message = _message(lines)
+    votes, releases, question = _votes(text, message, frames)
+    return Segment(text, frames, bool(FATAL.search(text)), tuple(votes), releases, question)
+
+
+def _message(lines: list[str]) -> str:
+    """The message lines of a segment: frames, their code lines and caret markers left out."""
+    out: list[str] = []
+    skip_code = False
+    for line in lines:
+        if FRAME.match(line) or line.strip() == TRACEBACK_START:
+            skip_code = True
+            continue
+        if skip_code and line.startswith((" ", "\t")):
+            continue
+        skip_code = False
+        if re.fullmatch(r"\s*[\^~]+\s*", line):
+            continue
+        out.append(line)
+    return "\n".join(out).strip()
 
 
 def _frames(lines: list[str]) -> list[str]:
@@ -165,13 +310,123 @@ def _frames(lines: list[str]) -> list[str]:
     return frames
 
 
-def _votes(text: str, frames: tuple[str, ...]) -> list[Vote]:
+MIN_SCORE = 2.0  # less evidence than this is not a diagnosis: the answer is unknown
+EXACT = 5.0  # weight of a catalogue template matched exactly
+SIGNATURE_NAMES = frozenset(sig.name for sig in SIGNATURES)
+#: Hand-written rules that read the frames, the numbers or another framework's message: an
+#: off-topic template that also matches does not silence them.
+CONTEXT_RULES = frozenset({"seqfit error", "index out of range", "size of tensor", "expanded size",
+                           "out of bounds", "torch table", "tf gather", "length-rule architecture",
+                           "device assert", "loss target", "no batch dimension", "sentinel"})
+NEAR = 4.0  # weight of the nearest wording family, times its similarity
+NEAR_MIN = 0.45  # similarity below which a wording family says nothing
+#: Exceptions that are never about input shape, whatever words their message holds.
+NEVER_SHAPE = re.compile(r"^\s*(?:[\w.]+\.)?(?:KeyError|AttributeError|ImportError|"
+                         r"ModuleNotFoundError|FileNotFoundError|NameError|PermissionError|"
+                         r"JSONDecodeError|UnicodeDecodeError|MemoryError|OutOfMemoryError|"
+                         r"ConnectionError|TimeoutError|RecursionError|ZeroDivisionError|"
+                         r"SyntaxError|IndentationError)\b", re.M)
+
+
+def _votes(text: str, message: str, frames: tuple[str, ...]
+           ) -> tuple[list[Vote], dict[Code, str], str | None]:
+    """Votes of the catalogue (exact templates, then wording families) on the message, and of
+    the hand-written rules (frames, other frameworks) on the whole segment."""
     votes: list[Vote] = []
-    for sig in SIGNATURES:
-        for match in sig.pattern.finditer(text):
-            votes.extend(sig.votes(match, text, frames))
-            break
-    return votes
+    releases: dict[Code, str] = {}
+    question = None
+    ambiguous: Row | None = None
+    last = _last_error_line(message)
+    never = bool(NEVER_SHAPE.match(last)) if last else False
+    if not never:
+        for sig in SIGNATURES:
+            for match in sig.pattern.finditer(text):
+                votes.extend(Vote(v.code, v.weight, v.evidence, v.reason or sig.name)
+                             for v in sig.votes(match, text, frames))
+                break
+    catalogue = load()
+    matches = catalogue.match(message[-MESSAGE_CHARS:]) if message else []
+    if matches:
+        top = matches[0].covered
+        for found in matches:
+            if found.covered < top * 0.8:
+                break
+            row = found.row
+            if row.ambiguous:
+                # the hand-written rules read the frames, model and batch for these
+                question = question or row.question
+                ambiguous = ambiguous or row
+                continue
+            code = cast(Code, row.code)
+            if code == "unknown":
+                votes.append(Vote("unknown", EXACT, {}, f"catalogue {row.id}"))
+                continue
+            votes.append(Vote(code, EXACT, found.evidence, f"catalogue {row.id}"))
+            note = release_note(row, catalogue.releases)
+            if note:
+                releases.setdefault(code, note)
+    elif message and not never and not _on_topic(votes):
+        votes.extend(_family_votes(catalogue, _focus(message)))
+    if ambiguous is not None and "unknown" not in ambiguous.candidates and not _on_topic(votes):
+        # nothing in the context decides: the candidates, ranked as the catalogue lists them
+        votes.extend(Vote(cast(Code, code), 2.5 if i == 0 else 1.5, {}, "catalogue candidates")
+                     for i, code in enumerate(ambiguous.candidates))
+    if any(v.code == "unknown" for v in votes):
+        # an off-topic template matched: only rules that read the frames or the numbers
+        # (weight of a real context) can still say otherwise, never a lone keyword
+        votes = [v for v in votes if v.code == "unknown" or v.reason in CONTEXT_RULES or (
+            v.evidence and v.reason in SIGNATURE_NAMES)]
+    return votes, releases, question
+
+
+MESSAGE_CHARS = 20_000
+
+
+def _last_error_line(message: str) -> str:
+    for line in reversed(message.splitlines()):
+        if FATAL.match(line):
+            return line
+    return ""
+
+
+def _focus(message: str) -> str:
+    """The lines of a message that read like one: error, warning and log lines (a long run of
+    other text gives the nearest-wording search nothing but noise)."""
+    lines = [line for line in message.splitlines() if line.strip()]
+    keep = [line for line in lines if FATAL.search(line) or re.search(
+        r"warn|error|\[transformers\]", line, re.I)]
+    return "\n".join((keep or lines)[-6:])
+
+
+def _family_votes(catalogue: Any, message: str) -> list[Vote]:
+    """The nearest wording families of the catalogue, for messages no template matches exactly."""
+    words = [w for w in re.findall(r"[a-z][a-z_]+", message.lower()) if len(w) > 2]
+    if len(words) < 4:
+        return []
+    near = catalogue.similar(message, limit=5)
+    if not near or near[0][1] < NEAR_MIN:
+        return []
+    scores: dict[str, float] = {}
+    for row, score in near:
+        if score < NEAR_MIN or score < near[0][1] * 0.75:
+            continue
+        code = "unknown" if row.ambiguous else row.code  # its context is not here to decide
+        scores[code] = scores.get(code, 0.0) + score
+    code, score = max(scores.items(), key=lambda kv: kv[1])
+    best = near[0][1]
+    if code == "unknown":
+        return [Vote("unknown", NEAR * best, {}, "nearest wording is off-topic")]
+    evidence = _loose_numbers(message)
+    return [Vote(cast(Code, code), NEAR * best + (0.5 if score > best else 0.0), evidence,
+                 f"nearest wording: {near[0][0].id} ({best:.2f})")]
+
+
+def _loose_numbers(message: str) -> dict[str, Any]:
+    """Numbers a message states in the common shapes: "(802 > 512)", "length 802 ... 512"."""
+    found = re.search(r"\((\d+)\s*>\s*(\d+)\)", message)
+    if found:
+        return {"length": int(found.group(1)), "limit": int(found.group(2))}
+    return {}
 
 
 def _limits(model: Any) -> Any:
@@ -212,7 +467,9 @@ def _with_limits(vote: Vote, limits: Any) -> Vote:
     return Vote(vote.code, weight, evidence, vote.reason)
 
 
-def _rank(votes: list[Vote], excerpt: str, frames: tuple[str, ...], limits: Any) -> Explanation:
+def _rank(votes: list[Vote], excerpt: str, frames: tuple[str, ...], limits: Any,
+          question: str | None = None, releases: dict[Code, str] | None = None
+          ) -> Explanation:
     scores: dict[Code, float] = {}
     evidence: dict[Code, dict[str, Any]] = {}
     for vote in votes:
@@ -223,24 +480,30 @@ def _rank(votes: list[Vote], excerpt: str, frames: tuple[str, ...], limits: Any)
     for hint in FRAME_HINTS:
         if hint.code in scores and hint.pattern.search(innermost(frames, 2)):
             scores[hint.code] += hint.weight
-    positive: dict[Code, float] = {code: s for code, s in scores.items() if s > 0}
-    if not positive:
-        positive = {"unknown": 1.0}
+    positive: dict[Code, float] = {code: s for code, s in scores.items()
+                                   if s > 0 and code != "unknown"}
+    if not positive or max(positive.values()) < MIN_SCORE:
+        diagnosis = _diagnosis("unknown", 1.0, {}, limits)
+        return Explanation((diagnosis,), excerpt, question, frames)
     total = sum(positive.values())
     ranked = sorted(positive.items(), key=lambda item: -item[1])
-    diagnoses = tuple(_diagnosis(code, score / total, evidence.get(code, {}), limits)
+    strength = 1.0 - math.exp(-ranked[0][1] / 2.0)  # how much evidence there is at all
+    releases = releases or {}
+    diagnoses = tuple(_diagnosis(code, score / total * strength, evidence.get(code, {}), limits,
+                                 releases.get(code))
                       for code, score in ranked)
     tell_apart = None
     if len(ranked) > 1 and ranked[1][1] >= 0.5 * ranked[0][1]:
-        tell_apart = CODES[ranked[0][0]].tell_apart or CODES[ranked[1][0]].tell_apart
+        tell_apart = question or CODES[ranked[0][0]].tell_apart or CODES[ranked[1][0]].tell_apart
     return Explanation(diagnoses, excerpt, tell_apart, frames)
 
 
-def _diagnosis(code: Code, confidence: float, evidence: dict[str, Any], limits: Any) -> Diagnosis:
+def _diagnosis(code: Code, confidence: float, evidence: dict[str, Any], limits: Any,
+               release: str | None = None) -> Diagnosis:
     info = CODES[code]
     values = _known_values(evidence, limits)
     return Diagnosis(code, info.title, fill(info.cause, values), fill(info.fix, values),
-                     evidence, confidence)
+                     evidence, confidence, release)
 
 
 def _known_values(evidence: dict[str, Any], limits: Any) -> dict[str, Any]:

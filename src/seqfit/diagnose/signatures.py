@@ -7,6 +7,7 @@ traceback's frames.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -155,8 +156,10 @@ def out_of_bounds(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
     inner = innermost(frames)
     if VOCAB_FRAME.search(inner) and not POSITION_FRAME.search(inner):
         return [Vote("token_id_out_of_vocab", 3.0, {"index": index, "vocab_rows": size})]
-    return [Vote("over_max_positions", 3.0, {"index": index, "limit": size}),
-            Vote("token_id_out_of_vocab", 0.5, {"index": index, "vocab_rows": size})]
+    if POSITION_FRAME.search(inner) or (index >= size and size in COMMON_LIMITS):
+        return [Vote("over_max_positions", 3.0, {"index": index, "limit": size}),
+                Vote("token_id_out_of_vocab", 0.5, {"index": index, "vocab_rows": size})]
+    return []  # any tensor indexed past its end: nothing says it is an input of a model
 
 
 def tf_gather(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
@@ -184,7 +187,8 @@ def batch_size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]
     """'Expected input batch_size (A) to match target batch_size (B)' from a loss."""
     a, b = int(match.group(1)), int(match.group(2))
     evidence = {"length": a, "other": b}
-    if TOKEN_CLASSIFICATION.search(text):
+    if TOKEN_CLASSIFICATION.search(text) or (min(a, b) >= 8 and math.gcd(a, b) > 1):
+        # token labels are flattened to batch x length: both sizes are token counts, not rows
         return [Vote("label_alignment", 4.0, evidence), Vote("shape_mismatch", 1.0)]
     return [Vote("shape_mismatch", 3.0, evidence), Vote("label_alignment", 1.5,
                                                                  evidence)]
@@ -229,8 +233,17 @@ def device_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
     return [Vote("cuda_device_side_assert", 4.0)]
 
 
+SENTINEL_CONTEXT = re.compile(r"tokeniz|padding|pad\(|truncat|max_length|model_max_length|"
+                              r"position|arange|input_ids", re.I)
+
+
 def huge_int(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
-    return [Vote("model_max_length_sentinel", 3.5, {"model_max_length": int(1e30)})]
+    """An integer too large for C: the 1e30 sentinel when the number itself or a tokenizer,
+    padding or length in the traceback says so; numpy and ctypes raise it for any big int."""
+    if "1000000000000000019884624838656" in text or SENTINEL_CONTEXT.search(
+            "\n".join(frames) + text[:match.start()]):
+        return [Vote("model_max_length_sentinel", 3.5, {"model_max_length": int(1e30)})]
+    return []
 
 
 def flag(code: Code, weight: float = 3.0
@@ -267,9 +280,9 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("must be less than the table", r"must be (?:less|smaller) than (?:or equal to )?"
          r"(?:config\.)?max_position_embeddings", flag("over_max_positions", 3.0)),
     _sig("no batch dimension", r"(?:too many|not enough) values to unpack \(expected 2(?:, got "
-         r"1)?\)", lambda m, t, f: [Vote("shape_mismatch", 3.0 if re.search(
+         r"1)?\)", lambda m, t, f: [Vote("shape_mismatch", 3.0)] if re.search(
              r"input_shape|\.size\(\)|\.shape", innermost(f, 2) + t[max(0, m.start() - 400):
-                                                                   m.start()]) else 1.5)]),
+                                                                 m.start()]) else []),
     _sig("serving prompt length", r"prompt \(length (\d+)\) is longer than the maximum model "
          r"length of (\d+)|(?:input|prompt|sequence)[^\n]{0,30}?(\d+)[^\d\n]{0,30}longer than "
          r"the maximum (?:model |context )?length (?:of )?(\d+)",
@@ -312,7 +325,10 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("loss batch", r"Expected input batch_size \((\d+)\) to match target batch_size "
          r"\((\d+)\)", batch_size_mismatch),
     _sig("labels longer", r"labels?.{0,40}(?:longer|length).{0,40}(?:input_ids|word pieces)",
-         flag("label_alignment", 2.0)),
+         flag("label_alignment", 1.5)),
+    # torch's C++ "Target 7 is out of bounds." (the binary keeps its two pieces apart)
+    _sig("loss target", r"Target (-?\d+) is out of bounds",
+         simple("label_out_of_range", 4.0, index=1)),
     # --- generation --------------------------------------------------------------------------
     _sig("generate max_length", r"Input length of input_ids is (\d+), but `?max_length`? is "
          r"set to (\d+)", simple("generation_length", 4.0, length=1, limit=2)),
@@ -320,8 +336,8 @@ SIGNATURES: tuple[Signature, ...] = (
          r"maximum length \((\d+)\)", simple("generation_length", 3.0, limit=1)),
     _sig("both lengths", r"Both `max_new_tokens` \(=(\d+)\) and `max_length`\(=(\d+)\)",
          simple("generation_length", 2.5, limit=2)),
-    _sig("max_new_tokens", r"max_new_tokens|maximum length.{0,40}generat|"
-         r"exceeds? the model's maximum.{0,40}length", flag("generation_length", 2.0)),
+    _sig("generation words", r"maximum length.{0,40}generat|"
+         r"exceeds? the model's maximum.{0,40}length", flag("generation_length", 1.5)),
     _sig("right padding", r"right-padding was detected|padding_side='left'|"
          r"padding_side='right' this may lead to unexpected behaviour|"
          r"padding_side.{0,20}left.{0,40}(?:generation|Flash)", flag("padding_side", 4.0)),
@@ -337,8 +353,8 @@ SIGNATURES: tuple[Signature, ...] = (
          r"effective max length of (\d+)", simple("stride_overflow", 5.0, length=1, limit=2)),
     _sig("stride max_len", r"`stride` must be strictly less than `max_len=(\d+)`",
          simple("stride_overflow", 5.0, limit=1)),
-    _sig("stride", r"stride < max_len|stride.{0,60}(?:max_len|too (?:big|large|high)|"
-         r"greater)|(?:max_len|max_length).{0,60}stride", flag("stride_overflow", 4.0)),
+    _sig("stride", r"stride < max_len|stride.{0,60}(?:max_len|max_length|too (?:big|large|high))|"
+         r"(?:max_len|max_length).{0,60}stride", flag("stride_overflow", 4.0)),
     _sig("sentinel", r"1000000000000000019884624838656|int too big to convert|int too large to "
          r"convert to C|Python int too large|cannot fit 'int' into an index-sized integer|"
          r"Maximum allowed dimension exceeded|array is too big", huge_int),
@@ -378,8 +394,8 @@ SIGNATURES: tuple[Signature, ...] = (
              "column": m.group(2), "other": int(m.group(3)), "length": int(m.group(4))})]),
     # --- CUDA --------------------------------------------------------------------------------
     _sig("device assert", r"device-side assert triggered|srcIndex < srcSelectDimSize|"
-         r"indexSelect(?:Large|Small)Index|CUDA_LAUNCH_BLOCKING|"
-         r"cudaErrorAssert|IndexKernel\.cu", device_assert),
+         r"indexSelect(?:Large|Small)Index|cudaErrorAssert|IndexKernel\.cu.{0,200}Assertion",
+         device_assert),
 )
 
 

@@ -1,0 +1,281 @@
+"""Reviewed labels for mined messages: which code a message template means.
+
+Rules are read top to bottom; the first whose pattern is found in the template (fields shown as
+``{name}``) gives the label. Each rule was written from reading the templates it catches (the
+mining script prints them per code) and is kept narrow enough that every template it catches is
+one it should. Templates that mention input shape but match no rule are off-topic: they are kept
+as the negative list and must explain to ``unknown``. Templates that no topic word reaches are
+not kept at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Label:
+    code: str
+    candidates: tuple[str, ...] = ()
+    question: str | None = None
+
+    def evidence(self, names: list[str]) -> list[str | None]:
+        """The evidence key each field of the template fills (length, limit, ...), or None."""
+        return [evidence_key(name, self.code) for name in names]
+
+
+def evidence_key(name: str, code: str) -> str | None:
+    """Which number a field carries, from its expression's name."""
+    n = name.lower()
+    if re.search(r"shape|size\(\)|\bsizes?\b$", n) and not re.search(r"vocab|block|window|"
+                                                                     r"chunk|batch", n):
+        return "shape"
+    if re.search(r"vocab|num_embeddings|embedding.*(size|rows)|n_vocab", n):
+        return "vocab_rows"
+    if re.search(r"type_vocab", n):
+        return "type_vocab_size"
+    if re.search(r"stride", n):
+        return "stride"
+    if re.search(r"min_(new_)?(length|tokens)|minimum", n):
+        return "minimum"
+    if re.search(r"attention_window|window|block_size|chunk|multiple|pad_to_multiple_of", n):
+        return "multiple"
+    if re.search(r"max_position|max_len|max_length|model_max_length|max_seq|max_new_tokens|"
+                 r"max_tokens|limit|maximum|n_positions|n_ctx|max_target|max_source|"
+                 r"max_model_len|context", n):
+        return "limit"
+    if re.search(r"seq_len|sequence_length|seq_length|input_ids_length|input_length|"
+                 r"^len_|len_.*ids|length|n_tokens|num_tokens|prompt_len|target_len", n):
+        return "length"
+    if re.search(r"index|idx|token_id|\bid\b|^target|^t$", n):
+        return "index"
+    if re.search(r"num_labels|n_classes|num_classes", n):
+        return "limit" if code == "label_out_of_range" else None
+    return None
+
+
+def _rule(code: str, pattern: str, candidates: tuple[str, ...] = (),
+          question: str | None = None) -> tuple[re.Pattern[str], Label]:
+    return re.compile(pattern, re.I | re.S), Label(code, candidates, question)
+
+
+POSITION_OR_SHAPE = ("over_max_positions", "shape_mismatch")
+INDEX_TABLES = ("over_max_positions", "token_id_out_of_vocab", "token_type_out_of_range")
+OUT_OF_BOUNDS = ("over_max_positions", "token_id_out_of_vocab", "unknown")
+Q_TABLE = ("the failing frame: position_embeddings / wpe / embed_positions means the input is "
+           "too long; word_embeddings / wte / embed_tokens means a token id "
+           "is outside the vocabulary; token_type_embeddings means token_type_ids; or run "
+           "seqfit.check(batch, model=model)")
+Q_SIZE = ("whether the smaller number is the model's position limit (then the input is too "
+          "long) or the length of another input (then ids, mask or labels were built "
+          "separately): print({k: v.shape for k, v in batch.items()})")
+Q_BOUNDS = ("what was indexed: a position buffer (position_ids, a sin/cos table) means the "
+            "input is too long, an embedding means a token id; any other tensor is not about "
+            "input shape")
+
+#: Inputs seqfit does not cover (images, audio, video, time series), and settings of training,
+#: hardware, hub and caches: their length or shape messages are not about text input shape.
+OFF_TOPIC = re.compile("|".join([
+    r"image|pixel|patch|audio|waveform|sampling.rate|feature_extractor|mel\b|spectrogram|"
+    r"video|\bframes?\b|bbox|bounding box|boxes|speaker|voice|prompt_tokens_audio|"
+    r"spatial|depth|point|vision|visual|codebook|time.series|prediction_length|"
+    r"context_length.*(?:lags|prediction)|past_values|(?<!sequence )\bmodality",
+    r"learning.rate|optimizer|scheduler|gradient|checkpoint|save_steps|eval_steps|epoch",
+    r"deepspeed|fsdp|zero.?3|\bnccl\b|world.size|process.group|\branks?\b|tp_size|ep_size",
+    r"quantiz|bitsandbytes|\b[48]bit|gptq|awq|fp8|int8|mxfp|gguf",
+    r"safetensors|state_dict|\.bin\b|\bshards?\b|repo_id|revision|push_to_hub",
+    r"\bkv.cache|get_seq_length|get_max_length|past_key_values|Cache\b|cache_position|"
+    r"sliding window size was already reached|indexer",
+    r"rope_|rotary|RotaryEmbedding|original_max_position_embeddings",
+    r"lora|adapter|peft_config|target_modules|\bexperts?\b",
+    r"hidden_size|num_attention_heads|num_key_value_heads|head_dim|num_hidden_layers|"
+    r"intermediate_size|kernel_size|conv_|n_layers",
+    r"\bdtype|\bdevice\b|cuda:|fp16|bf16|float16|on the meta device",
+    r"vocab(?:ulary)? file|vocab_file|merges|sentencepiece|spm_file|tekken|"
+    r"Can't find a vocabulary",
+]), re.I)
+
+RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
+    # --- the torch / CUDA messages whose cause depends on the context -------------------------
+    _rule("cuda_device_side_assert", r"device-side assert|srcIndex < srcSelectDimSize"),
+    _rule("over_max_positions", r"index out of range in self|out of table with",
+          INDEX_TABLES, Q_TABLE),
+    _rule("over_max_positions", r"size of tensor a.{0,40}must match the size of tensor b|"
+          r"expanded size of the tensor.{0,40}must match the existing size",
+          POSITION_OR_SHAPE, Q_SIZE),
+    _rule("over_max_positions", r"^\{?[^{}]{0,20}\}?\s*is out of bounds for dimension|"
+          r"^index \{[^}]*\} is out of bounds for dimension", OUT_OF_BOUNDS, Q_BOUNDS),
+    # --- labels --------------------------------------------------------------------------------
+    _rule("label_out_of_range", r"^Target \{[^}]*\} is out of bounds|Target \{?[^{}]*\}? is out "
+          r"of bounds|labels?.{0,60}(?:num_labels|n_classes|number of (?:labels|classes))|"
+          r"(?:num_labels|number of labels).{0,60}labels? (?:value|id)"),
+    _rule("label_alignment", r"labels?.{0,80}(?:sequence length|same (?:sequence )?length as|"
+          r"length of (?:the )?input_ids|word pieces|seq_len)|"
+          r"(?:sequence length|seq_len).{0,60}labels"),
+    _rule("shape_mismatch", r"Expected input batch_size \(.{0,40}\) to match target batch_size",
+          ("shape_mismatch", "label_alignment"),
+          "whether the model is a token classifier: labels with one entry per word instead of "
+          "one per word piece; compare len(labels[i]) with len(input_ids[i])"),
+    # --- attention masks -----------------------------------------------------------------------
+    _rule("bad_attention_mask", r"attention[_ ]mask.{0,60}(?:should be of size|should have size|"
+          r"must be (?:of )?(?:2D|4D|shape|size)|has (?:shape|size)|of shape|inconsistent|"
+          r"doesn't match|does not match|must have|should be a \dd|dims|dimensions)|"
+          r"(?:mask|padding mask).{0,40}(?:should be a \dd|does not align|shape .{0,40} "
+          r"doesn't match)|strongly recommend passing in an .?attention_mask|"
+          r"attention mask (?:is not set|and the pad token id were not set)|"
+          r"pass your input's .?attention_mask|both side of attention_mask has zero|"
+          r"Custom 4D attention mask|attention_mask.{0,40}(?:zero|all zeros|invalid|binary|"
+          r"0 or 1|only 0s? and 1s?)"),
+    # --- padding side --------------------------------------------------------------------------
+    _rule("padding_side", r"right-padding was detected|padding_side\s*=\s*'right'|"
+          r"padding side is 'right'|requires left padding|padding_side.{0,30}left.{0,60}"
+          r"(?:generat|flash|decoder)|left padding.{0,60}(?:generat|flash|causal)|"
+          r"(?:padded|padding) on the (?:right|left).{0,60}(?:generat|flash|unexpected)|"
+          r"ends in a padding token"),
+    # --- pad token -----------------------------------------------------------------------------
+    _rule("missing_pad_token", r"does not have a padding token|no padding token|"
+          r"pad_token_id.{0,40}(?:has to be|must be|needs to be|is required|not set|is None|"
+          r"should be positive)|pad token.{0,40}(?:not set|is None|must be set|required)|"
+          r"Setting .?pad_token_id.? to .?eos_token_id|"
+          r"padding token.{0,30}(?:not set|undefined|missing|required)"),
+    # --- token types ---------------------------------------------------------------------------
+    _rule("unexpected_token_type_ids", r"model_kwargs.{0,20} are not used by the model|"
+          r"unexpected keyword argument .?token_type_ids|token_type_ids.{0,60}(?:not used|"
+          r"unused|not supported|not expected|has no functionality)"),
+    _rule("token_type_out_of_range", r"token_type_ids?.{0,80}(?:type_vocab_size|out of range)|"
+          r"type_vocab_size.{0,80}token_type"),
+    # --- vocabulary ----------------------------------------------------------------------------
+    _rule("token_id_out_of_vocab", r"padding_idx must be within|"
+          r"(?:token|input)[ _]ids?.{0,60}(?:vocab|num_embeddings|embedding (?:matrix|table))|"
+          r"(?:vocab(?:ulary)?[ _]size|num_embeddings).{0,60}(?:token|input)[ _]ids?|"
+          r"(?:out of|outside (?:the|of))(?: the)? vocab|not contained in the vocabulary|"
+          r"ID.{0,30}(?:larger|greater|bigger) than.{0,20}vocab"),
+    # --- generation ----------------------------------------------------------------------------
+    _rule("generation_length", r"max_new_tokens|min_new_tokens|Unfeasa?ible length constraints|"
+          r"Input length of .{0,40} is .{0,40} but .?max_length.? is set|"
+          r"generation (?:call|length)|text generation|max_length is not larger than decoder "
+          r"prompt|Increase max_length from|input_length.{0,40}bigger than.{0,30}max_length|"
+          r"min_length.{0,60}max_length|max_length.{0,60}min_length|"
+          r"(?:default|model-agnostic).{0,30}max_length.{0,60}generat|"
+          r"maximum length of the generation"),
+    # --- the tokenizer's limits and options ----------------------------------------------------
+    _rule("model_max_length_sentinel", r"no maximum length is provided and the model has no "
+          r"predefined maximum length|model_max_length.{0,60}(?:very large|1e30|not set|"
+          r"unset|VERY_LARGE)"),
+    _rule("pair_truncation", r"need to remove .{0,20} to truncate the input|"
+          r"(?:first|second) sequence (?:not long enough|has a length)|"
+          r"Sequence to truncate too short|only_(?:first|second)|ONLY_(?:FIRST|SECOND)|"
+          r"max_length cannot be overridden at call time when truncating paired"),
+    _rule("stride_overflow", r"stride.{0,80}(?:max_len|max length|max_seq_len|max_length|"
+          r"model_max_length|strictly less|greater than or equal)|"
+          r"(?:max_len|max_seq_len).{0,60}stride|superior to stride|"
+          r"overflowing tokens are not returned"),
+    _rule("truncation_padding_options", r"Truncation was not explicitly activated|"
+          r".?max_length.? is ignored when .?padding|truncation=True.{0,40}max_length.{0,30}"
+          r"defined|padding=.{0,40}MAX_LENGTH.{0,40}max_length is defined|"
+          r"Both padding and truncation were set|not a multiple of pad_to_multiple_of|"
+          r"padding.{0,10}must be either|padding_side.{0,10}must be|truncation_side.{0,10}must|"
+          r"Invalid (?:padding|truncation) strategy|pad_to_max_length|truncation_strategy|"
+          r"Sequence length to be truncated must be no less than one|"
+          r"(?:padding|truncation).{0,40}(?:not recognized|unknown (?:value|strategy))|"
+          r"padding=True.{0,60}ignored"),
+    # --- architecture length rules -------------------------------------------------------------
+    _rule("length_multiple_constraint", r"(?:padded|pad(?:ding)?) .{0,60}to be a multiple of|"
+          r"(?:sequence length|seq_len|sequence_length|length).{0,80}(?:multiple of|divisible "
+          r"by|has to be equal to config\.max_position_embeddings|perfect square)|"
+          r"attention_window.{0,60}(?:even|positive|multiple)|axial_pos_shape|"
+          r"Attention type 'block_sparse' is not possible|multiple of block size|"
+          r"shorter than or a multiple of config\.chunk_size|divisible by the block_size"),
+    _rule("under_min_length", r"(?:input|sequence).{0,40}too short|"
+          r"(?:sequence length|seq_len).{0,60}(?:greater than or equal to|at least|>=)|"
+          r"shorter than the minimum|minimum (?:sequence )?length.{0,40}(?:input|sequence)"),
+    # --- exported models -------------------------------------------------------------------------
+    _rule("export_fixed_length", r"Guard failed|Constraints violated|specializ(?:ed|es) to "
+          r"(?:a )?constant|marked .{0,30}dynamic.{0,60}(?:specializ|constant|static)|"
+          r"dynamic_shapes.{0,80}(?:violat|constant|static|specializ)|"
+          r"Got invalid dimensions for input|fixed (?:sequence length|shape)|"
+          r"(?:exported|traced).{0,60}(?:fixed|static) (?:shape|length)|"
+          r"sequence length.{0,60}(?:exported|traced)"),
+    # --- over the position table ---------------------------------------------------------------
+    _rule("over_max_positions", r"Token indices sequence length is longer than the specified "
+          r"maximum|max_position_embeddings|max_positions|n_positions|"
+          r"(?:sequence|input|prompt|query|text|tokens?).{0,60}(?:longer than|exceeds?|"
+          r"greater than|larger than|going beyond|beyond|over|more than).{0,60}"
+          r"(?:max(?:imum)?[ _](?:length|len|seq|sequence|context|tokens|allowed)|limit|"
+          r"model_max_length|max_length|max_seq_len|the model)|"
+          r"Maximum sequence length|max_seq_len(?:gth)?.{0,40}got|"
+          r"Cannot process a batch with .{0,40} tokens|cannot exceed the maximum allowed length|"
+          r"(?:too long|trimming it|was longer than).{0,60}(?:tokens|max_length|maximum)|"
+          r"Could not encode .{0,60} maximum length|Span is too long"),
+    # --- batches -------------------------------------------------------------------------------
+    _rule("ragged_batch_no_padding", r"Unable to create tensor|expected sequence of length",
+          ("ragged_batch_no_padding", "label_alignment", "model_max_length_sentinel"),
+          "which key is ragged: input_ids rows never padded, or labels (one per word) longer or "
+          "shorter than the padded ids; padding='max_length' without max_length pads nothing "
+          "on a tokenizer with no known limit"),
+    _rule("ragged_batch_no_padding", r"stack expects each tensor to be equal size|"
+          r"unequal[- ]length|"
+          r"require padding to a common sequence length|different lengths.{0,40}(?:pad|batch)|"
+          r"(?:pad|padding).{0,40}(?:same|equal|common) length"),
+    _rule("map_column_length_mismatch", r"Column .{0,30}named .{0,30}expected length|"
+          r"expected length .{0,20}but got length|length of the output.{0,60}does not match|"
+          r"mismatch between the number of rows|Added column's length must match"),
+    _rule("shape_mismatch", r"got multiple values for (?:keyword )?argument .?(?:attention_mask|"
+          r"input_ids|token_type_ids|labels|position_ids)|"
+          r"(?:input_ids|inputs_embeds|position_ids|decoder_input_ids).{0,60}(?:of shape|"
+          r"shape .{0,20}(?:but|does not|doesn't)|should be of size|must be (?:2D|of shape))|"
+          r"Expected input ids of shape|"
+          r"You cannot specify both input_ids and inputs_embeds|"
+          r"have to specify either (?:input_ids|decoder_input_ids)|"
+          r"position_ids.{0,60}(?:incorrect|must be provided)"),
+)
+
+
+#: Reviewed exceptions: a phrase of the template, and the code it gets instead of the rules'.
+#: Each was read in context (the source line the catalogue records).
+OVERRIDES: tuple[tuple[str, str], ...] = (
+    # configuration checks, internal calls and deprecations: not about an input
+    ("decompose_prefill_decode", "unknown"), ("Every token in `", "unknown"),
+    ("GKD configuration", "unknown"), ("MaxNewTokensCriteria", "unknown"),
+    ("SentenceLabelDataset", "unknown"), ("Number of labels should be", "unknown"),
+    ("Invalid base64", "unknown"), ("Padding length must be divisible", "unknown"),
+    ("must be a multiple of block sizes", "unknown"), ("Kernel size must be a multiple",
+                                                       "unknown"),
+    ("`context_size` must be in", "unknown"), ("Attempted to set `max_position_embeddings`",
+                                                 "unknown"),
+    ("pos_embeddings.max_sequence_length", "unknown"), ("question_positions", "unknown"),
+    ("Setting `config.max_position_embeddings", "unknown"), ("Span is too long", "unknown"),
+    ("Chunk length must be superior", "unknown"), ("blank_token_id", "unknown"),
+    ("after time reduction", "unknown"), ("You cannot specify both input_ids", "unknown"),
+    ("You have to specify either", "unknown"),
+    # a better code than the first rule that catches them
+    ("We cannot use `hole`", "generation_length"),
+    ("Labels' sequence length", "over_max_positions"),
+    ("truncation_strategy` argument is deprecated", "truncation_padding_options"),
+    ("are not supported by `MistralCommonBackend`", "truncation_padding_options"),
+    ("overflowing tokens are not returned", "pair_truncation"),
+    ("`token_type_ids` was provided but", "unexpected_token_type_ids"),
+    ("must be specified when `padding='max_length'`", "truncation_padding_options"),
+    ("doesn't have the same sequence length as the others", "shape_mismatch"),
+)
+
+
+def label(template: str, library: str, kind: str) -> Label | None:
+    """The reviewed label of a template; ``Label("unknown")`` for the negative list; None for
+    templates not worth keeping."""
+    for phrase, code in OVERRIDES:
+        if phrase in template:
+            return Label(code)
+    generic = GENERIC.search(template)
+    if OFF_TOPIC.search(template) and not generic:
+        return Label("unknown")
+    for pattern, lab in RULES:
+        if pattern.search(template):
+            return lab
+    return Label("unknown")
+
+
+#: torch's own messages are about any tensor; the model-input meaning comes from the context.
+GENERIC = re.compile(r"index out of range in self|size of tensor a|expanded size of the tensor|"
+                     r"is out of bounds for dimension|device-side assert", re.I)

@@ -1,0 +1,519 @@
+"""Mine every message about input shape that the libraries can raise, warn or log, and write the
+catalogue ``src/seqfit/diagnose/messages.jsonl`` that ``seqfit explain`` reads.
+
+Sources (never installed, only read):
+
+- Python source: transformers (the installed 5.x and the unpacked 4.x releases given with
+  ``--transformers``), tokenizers, torch, sentence-transformers, accelerate, datasets, pyarrow,
+  peft and trl (installed, or unpacked wheels given with ``--source NAME=DIR``). Every ``raise``,
+  ``assert ..., msg``, ``warnings.warn``, ``logger.<level>``, ``torch._check(..., lambda: msg)``
+  message is read from the syntax tree: f-strings, ``%`` formats, ``.format`` and string
+  concatenation become a template whose fields carry the expression's name.
+- Compiled code: the strings of torch's ``libtorch_cpu.so``, the tokenizers Rust extension and
+  Arrow's ``libarrow.so`` (``strings``), kept when they read like a message.
+
+Each template is labelled by the reviewed rules of ``scripts/message_labels.py`` (a code, or the
+candidates and the question that tells them apart, or off-topic), de-duplicated across files and
+releases (with the count of files that use it and the releases that have it) and written with a
+regular expression whose named groups are the template's fields.
+
+Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and unzip them)::
+
+    .venv/bin/python scripts/mine_messages.py \\
+        --transformers /work/hf-releases/4.30.2 /work/hf-releases/4.40.2 /work/hf-releases/4.46.3 \\
+        --source sentence_transformers=/work/mining-src/src/sentence_transformers-6.2.0-... \\
+        --source peft=... --source trl=... --source datasets=...
+
+Deterministic: the same sources give the same file, byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import importlib.metadata
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from message_labels import Label, label
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "seqfit" / "diagnose" / "messages.jsonl"
+SITE = Path(importlib.metadata.distribution("transformers").locate_file(""))
+CATALOGUE_VERSION = 1
+
+# --- what a message is about ----------------------------------------------------------------------
+TOPIC = re.compile(
+    r"length|max_len|maxlen|seq_len|truncat|padd|pad_token|pad token|pad_id|padding_side|"
+    r"attention[_ ]mask|token_type|type_vocab|vocab|embedding|num_embeddings|position|"
+    r"stride|overflow|max_new_tokens|min_new_tokens|window|block_size|chunk|multiple of|"
+    r"sequence|shape|out of range|out of bounds|input_ids|labels?\b|dynamic|export|guard|"
+    r"tokens?\b|size of tensor|expanded size", re.I)
+MIN_LITERAL = 14  # characters of fixed text a template needs to be recognisable at all
+
+LOG_METHODS = {"warning", "warn", "warning_once", "warning_advice", "info", "info_once", "error",
+               "critical", "debug", "exception", "fatal"}
+
+
+@dataclass
+class Found:
+    """One message found in one file."""
+
+    parts: list[tuple[str, str]]  # ("lit", text) | ("var", name)
+    kind: str
+    library: str
+    path: str
+    line: int
+
+
+# --- Python: templates from the syntax tree -------------------------------------------------------
+def _name(node: ast.AST) -> str:
+    try:
+        text = ast.unparse(node)
+    except Exception:
+        return "value"
+    return re.sub(r"\s+", " ", text)[:60]
+
+
+PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[hlL]?([diouxXeEfFgGcrsa%])")
+BRACE = re.compile(r"\{([^{}]*)\}")
+
+
+def _percent(fmt: str, args: list[ast.AST]) -> list[tuple[str, str]]:
+    parts: list[tuple[str, str]] = []
+    pos, i = 0, 0
+    for match in PERCENT.finditer(fmt):
+        parts.append(("lit", fmt[pos:match.start()]))
+        if match.group(1) == "%":
+            parts.append(("lit", "%"))
+        else:
+            parts.append(("var", _name(args[i]) if i < len(args) else "value"))
+            i += 1
+        pos = match.end()
+    parts.append(("lit", fmt[pos:]))
+    return parts
+
+
+def _format(fmt: str, args: list[ast.AST], kwargs: dict[str, ast.AST]) -> list[tuple[str, str]]:
+    parts: list[tuple[str, str]] = []
+    pos, auto = 0, 0
+    fmt = fmt.replace("{{", "\x00").replace("}}", "\x01")
+    for match in BRACE.finditer(fmt):
+        parts.append(("lit", fmt[pos:match.start()]))
+        key = match.group(1).split(":")[0].split("!")[0]
+        if key == "":
+            name = _name(args[auto]) if auto < len(args) else "value"
+            auto += 1
+        elif key.isdigit():
+            name = _name(args[int(key)]) if int(key) < len(args) else "value"
+        else:
+            name = _name(kwargs[key]) if key in kwargs else key
+        parts.append(("var", name))
+        pos = match.end()
+    parts.append(("lit", fmt[pos:]))
+    return [(k, v.replace("\x00", "{").replace("\x01", "}")) for k, v in parts]
+
+
+class Messages(ast.NodeVisitor):
+    """Collects the messages of one module; resolves ``msg = ...; raise X(msg)``."""
+
+    def __init__(self, library: str, path: str) -> None:
+        self.library, self.path = library, path
+        self.found: list[Found] = []
+        self.scopes: list[dict[str, ast.AST]] = [{}]
+
+    # names bound to message expressions, per function
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.scopes.append({})
+        self.generic_visit(node)
+        self.scopes.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            self.scopes[-1][node.targets[0].id] = node.value
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+            before = self.scopes[-1].get(node.target.id)
+            if before is not None:
+                self.scopes[-1][node.target.id] = ast.BinOp(before, ast.Add(), node.value)
+        self.generic_visit(node)
+
+    def parts(self, node: ast.AST, depth: int = 0) -> list[tuple[str, str]] | None:
+        """The template of a string expression, or None if it is not one."""
+        if depth > 6:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [("lit", node.value)]
+        if isinstance(node, ast.JoinedStr):
+            out: list[tuple[str, str]] = []
+            for value in node.values:
+                if isinstance(value, ast.Constant):
+                    out.append(("lit", str(value.value)))
+                elif isinstance(value, ast.FormattedValue):
+                    out.append(("var", _name(value.value)))
+            return out
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.parts(node.left, depth + 1), self.parts(node.right, depth + 1)
+            if left is None and right is None:
+                return None
+            return (left or [("var", _name(node.left))]) + (right or [("var", _name(node.right))])
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(
+                node.left, ast.Constant) and isinstance(node.left.value, str):
+            args = list(node.right.elts) if isinstance(node.right, ast.Tuple) else [node.right]
+            return _percent(node.left.value, args)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "format" and isinstance(node.func.value, (ast.Constant,
+                                                                           ast.JoinedStr)):
+                base = node.func.value
+                if isinstance(base, ast.Constant) and isinstance(base.value, str):
+                    kwargs = {k.arg: k.value for k in node.keywords if k.arg}
+                    return _format(base.value, list(node.args), kwargs)
+            if node.func.attr == "join" and node.args:
+                return None
+        if isinstance(node, ast.Name):
+            for scope in reversed(self.scopes):
+                if node.id in scope:
+                    value = scope.pop(node.id)  # no self-reference loops
+                    try:
+                        return self.parts(value, depth + 1)
+                    finally:
+                        scope[node.id] = value
+        if isinstance(node, ast.Lambda):
+            return self.parts(node.body, depth + 1)
+        return None
+
+    def add(self, node: ast.AST | None, kind: str, line: int) -> None:
+        if node is None:
+            return
+        parts = self.parts(node)
+        if parts:
+            self.found.append(Found(parts, kind, self.library, self.path, line))
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        exc = node.exc
+        if isinstance(exc, ast.Call) and exc.args:
+            self.add(exc.args[0], f"raise {_name(exc.func).split('.')[-1]}", node.lineno)
+        elif isinstance(exc, ast.Call):
+            for keyword in exc.keywords:
+                if keyword.arg in ("message", "msg"):
+                    self.add(keyword.value, f"raise {_name(exc.func).split('.')[-1]}",
+                             node.lineno)
+        self.generic_visit(node)
+
+    def visit_Assert(self, node: ast.Assert) -> None:
+        self.add(node.msg, "assert", node.lineno)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        attr = func.attr if isinstance(func, ast.Attribute) else (
+            func.id if isinstance(func, ast.Name) else "")
+        owner = _name(func.value) if isinstance(func, ast.Attribute) else ""
+        if attr == "warn" and owner in ("warnings", "") and node.args:
+            self.add(node.args[0], "warning", node.lineno)
+        elif attr in LOG_METHODS and re.search(r"log|logging", owner) and node.args:
+            self.add(node.args[0], f"log {attr.split('_')[0]}", node.lineno)
+        elif attr in ("_check", "_check_with", "_check_index", "_check_value") and (
+                owner.endswith("torch") or owner == "") and len(node.args) >= 2:
+            self.add(node.args[-1], "raise RuntimeError", node.lineno)
+        self.generic_visit(node)
+
+
+def python_messages(root: Path, library: str, prefix: str) -> Iterator[Found]:
+    for path in sorted(root.rglob("*.py")):
+        rel = f"{prefix}/{path.relative_to(root).as_posix()}"
+        if "/tests/" in rel or "/test_" in rel or "/testing/" in rel:
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except (SyntaxError, ValueError):
+            continue
+        visitor = Messages(library, rel)
+        visitor.visit(tree)
+        yield from visitor.found
+
+
+# --- compiled code: the strings of the binaries ---------------------------------------------------
+def binary_messages(path: Path, library: str) -> Iterator[Found]:
+    """Message fragments from a shared library. A C++ ``TORCH_CHECK(c, "a (", x, ") b")`` leaves
+    its literal pieces next to each other; a piece that opens or closes on a bracket or a space is
+    a fragment of a longer message, so it gets a field on that side."""
+    out = subprocess.run(["strings", "-n", "12", str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    lines = out.splitlines()
+    for line_no, raw in enumerate(lines):
+        text = raw.rstrip("\n")
+        if text.endswith("(") and len(text) >= 12:
+            # "The expanded size of the tensor (" and ") must match the existing size (" lie a few
+            # strings apart: joined, they are one message with a number between them
+            for later in lines[line_no + 1:line_no + 6]:
+                if later.startswith(") ") and len(later) >= 12:
+                    text = text + "\x00" + later
+                    break
+        if not _reads_like_a_message(text.replace("\x00", "0")):
+            continue
+        parts: list[tuple[str, str]] = []
+        if text[:1] in ")], " or text[:1].islower():
+            parts.append(("var", "value"))
+        for i, piece in enumerate(text.split("\x00")):
+            if i:
+                parts.append(("var", "value"))
+            parts.append(("lit", piece))
+        if text[-1:] in "([ :=" or text.endswith(("of ", "to ", "is ", "got ", "with ")):
+            parts.append(("var", "value"))
+        yield Found(parts, "binary", library, f"{path.name}", line_no)
+
+
+CODE_LIKE = re.compile(r"::|_Z[A-Z0-9]|\.cpp|\.h\b|\.rs\b|\{\}|%\w|\\n|^[\w.]+$|"
+                       r"[A-Za-z]+_[A-Za-z_]+\(|^\s|def |self\.|->|=>|\bfn\b|torch\.ops")
+
+
+ERRORISH = re.compile(r"must|should|expected|expects|\bgot\b|out of range|out of bounds|invalid|"
+                      r"cannot|can't|failed|exceed|mismatch|not found|too (?:long|short|large)|"
+                      r"larger|greater|less than|smaller|doesn't match|does not match|"
+                      r"must match|strictly", re.I)
+DOCSTRING = re.compile(r":obj:|:class:|:meth:|^(?:This|Get|Set|Return|Add) [a-z]|"
+                       r"<|>|=\"|cellpadding|padding:|\(self", re.I)
+
+
+def _reads_like_a_message(text: str) -> bool:
+    if len(text) > 400 or len(re.findall(r"[A-Za-z]{2,}", text)) < 4:
+        return False
+    if not ERRORISH.search(text) or DOCSTRING.search(text):
+        return False
+    if CODE_LIKE.search(text) and "out of range" not in text:
+        return False
+    if sum(c.isalpha() or c == " " for c in text) < 0.85 * len(text):
+        return False
+    return bool(TOPIC.search(text))
+
+
+# --- templates: normalise, de-duplicate, turn into matchers ---------------------------------------
+def normalise(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Merge neighbouring literals, collapse whitespace, drop fields that stand side by side."""
+    out: list[tuple[str, str]] = []
+    for kind, value in parts:
+        if kind == "lit":
+            value = re.sub(r"\s+", " ", value)
+            if not value:
+                continue
+            if out and out[-1][0] == "lit":
+                out[-1] = ("lit", out[-1][1] + value)
+                continue
+        elif out and out[-1][0] == "var":
+            continue
+        out.append((kind, value))
+    while out and out[0][0] == "lit" and not out[0][1].strip():
+        out.pop(0)
+    if out and out[0][0] == "lit":
+        out[0] = ("lit", out[0][1].lstrip())
+    if out and out[-1][0] == "lit":
+        out[-1] = ("lit", out[-1][1].rstrip())
+    return out
+
+
+def template_text(parts: list[tuple[str, str]]) -> str:
+    return "".join(v.replace("{", "{{").replace("}", "}}") if k == "lit" else "{" + v + "}"
+                   for k, v in parts)
+
+
+def skeleton(parts: list[tuple[str, str]]) -> str:
+    """The template with its fields unnamed: the de-duplication key."""
+    return "".join(v if k == "lit" else "\x00" for k, v in parts).strip().lower()
+
+
+FIELD_GROUP = re.compile(r"[^a-z0-9_]+")
+
+
+def group_names(parts: list[tuple[str, str]]) -> list[str]:
+    names: list[str] = []
+    for kind, value in parts:
+        if kind != "var":
+            continue
+        base = FIELD_GROUP.sub("_", value.lower()).strip("_")[:40] or "value"
+        if base[0].isdigit():
+            base = "v_" + base
+        name, n = base, 2
+        while name in names:
+            name, n = f"{base}_{n}", n + 1
+        names.append(name)
+    return names
+
+
+def _literal_regex(text: str) -> str:
+    """A literal, with whitespace free to wrap and quotes and backticks optional."""
+    out = []
+    for token in re.split(r"(\s+)", text):
+        if not token:
+            continue
+        if token.isspace():
+            out.append(r"\s+")
+        else:
+            out.append(re.escape(token))
+    regex = "".join(out)
+    # backticks and quotes around names come and go between releases
+    regex = regex.replace("`", "`?").replace("\\'", "'?").replace('"', '"?')
+    return regex
+
+
+def matcher(parts: list[tuple[str, str]]) -> str:
+    names = iter(group_names(parts))
+    out = []
+    for i, (kind, value) in enumerate(parts):
+        if kind == "lit":
+            out.append(_literal_regex(value))
+        else:
+            name = next(names)
+            last = i == len(parts) - 1
+            out.append(f"(?P<{name}>[^\\n]{{0,200}}?)" if not last else
+                       f"(?P<{name}>[^\\n]{{0,200}})")
+    return "".join(out)
+
+
+def literal_chars(parts: list[tuple[str, str]]) -> int:
+    return sum(len(v.strip()) for k, v in parts if k == "lit")
+
+
+@dataclass
+class Row:
+    parts: list[tuple[str, str]]
+    kind: str
+    library: str
+    sources: list[str] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)
+    releases: set[str] = field(default_factory=set)
+
+
+def collect(args: argparse.Namespace) -> tuple[dict[tuple[str, str], Row], dict[str, list[str]]]:
+    rows: dict[tuple[str, str], Row] = {}
+    releases: dict[str, list[str]] = {}
+
+    def take(found: Iterator[Found], release: str) -> None:
+        for item in found:
+            parts = normalise(item.parts)
+            text = skeleton(parts)
+            if literal_chars(parts) < MIN_LITERAL or not TOPIC.search(template_text(parts)):
+                continue
+            key = (item.library, text)
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = Row(parts, item.kind, item.library)
+            source = f"{item.path}:{item.line}"
+            if len(row.sources) < 3 and source not in row.sources:
+                row.sources.append(source)
+            row.files.add(item.path)
+            row.releases.add(release)
+
+    transformers_roots = [(SITE / "transformers", _version("transformers"))]
+    for folder in args.transformers:
+        path = Path(folder)
+        version = path.name if re.match(r"\d", path.name) else "unknown"
+        transformers_roots.append((path / "transformers", version))
+    for root, version in transformers_roots:
+        releases.setdefault("transformers", []).append(version)
+        take(python_messages(root, "transformers", "transformers"), version)
+    sources = {name: SITE / name for name in ("tokenizers", "torch", "accelerate", "pyarrow")}
+    for spec in args.source:
+        name, _, folder = spec.partition("=")
+        sources[name] = Path(folder) / name
+    for name in ("tokenizers", "torch", "sentence_transformers", "accelerate", "datasets",
+                 "pyarrow", "peft", "trl"):
+        root = sources.get(name)
+        if root is None or not root.exists():
+            print(f"skipped {name}: no source (pass --source {name}=DIR)", file=sys.stderr)
+            continue
+        version = _version_of(name, root)
+        releases.setdefault(name, []).append(version)
+        take(python_messages(root, name, name), version)
+    binaries = [("torch", SITE / "torch" / "lib" / "libtorch_cpu.so"),
+                ("tokenizers", next((SITE / "tokenizers").glob("tokenizers*.so"), None)),
+                ("pyarrow", next((SITE / "pyarrow").glob("libarrow.so.*[0-9]"), None))]
+    for name, path in binaries:
+        if path is not None and path.exists():
+            take(binary_messages(path, name), _version(name))
+    return rows, releases
+
+
+def _version(name: str) -> str:
+    return importlib.metadata.version(name.replace("_", "-"))
+
+
+def _version_of(name: str, root: Path) -> str:
+    for info in root.parent.glob(f"{name}-*.dist-info"):
+        return info.name[len(name) + 1:-len(".dist-info")]
+    return _version(name)
+
+
+def row_json(row: Row, lab: Label, all_releases: list[str]) -> dict[str, object]:
+    names = group_names(row.parts)
+    template = template_text(row.parts)
+    digest = hashlib.sha1(f"{row.library}\x00{skeleton(row.parts)}".encode()).hexdigest()[:10]
+    record: dict[str, object] = {
+        "id": f"{row.library}-{digest}",
+        "code": lab.code,
+        "template": template,
+        "matcher": matcher(row.parts),
+        "numbers": {name: key for name, key in zip(names, lab.evidence(names), strict=True)
+                    if key},
+        "kind": row.kind,
+        "library": row.library,
+        "releases": sorted(row.releases, key=_release_key),
+        "files": len(row.files),
+        "sources": row.sources,
+    }
+    if lab.candidates:
+        record["candidates"] = list(lab.candidates)
+        record["question"] = lab.question
+    if len(all_releases) > 1 and set(row.releases) != set(all_releases):
+        record["only_in"] = sorted(row.releases, key=_release_key)
+    return record
+
+
+def _release_key(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", version)[:3])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--transformers", nargs="*", default=[],
+                        help="unpacked transformers releases (folders named by version)")
+    parser.add_argument("--source", action="append", default=[],
+                        help="NAME=DIR: an unpacked wheel holding package NAME")
+    parser.add_argument("--out", default=str(OUT))
+    args = parser.parse_args()
+    rows, releases = collect(args)
+    records = []
+    for row in rows.values():
+        lab = label(template_text(row.parts), row.library, row.kind)
+        if lab is None:
+            continue  # not about input shape at all: not even worth a negative row
+        records.append(row_json(row, lab, releases.get(row.library, [])))
+    records.sort(key=lambda r: (str(r["library"]), str(r["template"]).lower()))
+    header = {"catalogue": CATALOGUE_VERSION, "releases": {
+        k: sorted(v, key=_release_key) for k, v in sorted(releases.items())}}
+    with open(args.out, "w", encoding="utf-8") as out:
+        out.write(json.dumps(header) + "\n")
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[str(record["code"])] = counts.get(str(record["code"]), 0) + 1
+    print(f"wrote {len(records)} templates to {args.out}")
+    for code, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        print(f"  {code:28} {n}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""The catalogue of library messages (``messages.jsonl``, mined from the libraries' source by
+``scripts/mine_messages.py``): every raise, warning and log line about input shape, with the code
+it means, the numbers it carries and the releases that have it.
+
+Two ways to read a text against it:
+
+- :meth:`Catalogue.match`: the exact templates. Each row's regular expression runs only if the
+  text holds the row's rarest literal words (a set lookup), so a text costs a handful of regular
+  expressions, not thousands.
+- :meth:`Catalogue.similar`: wording families, for messages of releases that were not mined.
+  Words and word pairs of the text are weighted by how rare they are across the catalogue
+  (tf-idf) and compared with every row that shares one; the nearest rows vote with their codes,
+  off-topic rows for ``unknown``.
+
+Nothing is read until the first call; nothing heavy is imported.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PATH = Path(__file__).with_name("messages.jsonl")
+WORD = re.compile(r"[a-z][a-z0-9_]*[a-z0-9]|[a-z]")
+ANCHOR_WORD = re.compile(r"[a-z][a-z0-9_]{3,}")
+FIELD = re.compile(r"\{[^{}]*\}")
+STOP = frozenset(
+    "the a an of to and or in is are be for with this that it as by on at from your you not but "
+    "if can will has have was were should must please make sure which when set use using "
+    "got been its than then there their these those into only also may might".split())
+INT = re.compile(r"-?\d+")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One template of the catalogue."""
+
+    id: str
+    code: str
+    template: str
+    matcher: str
+    numbers: dict[str, str]
+    library: str
+    releases: tuple[str, ...]
+    kind: str
+    files: int
+    sources: tuple[str, ...]
+    candidates: tuple[str, ...] = ()
+    question: str | None = None
+    only_in: tuple[str, ...] = ()
+
+    @property
+    def literal(self) -> str:
+        """The template's fixed text, fields removed."""
+        return FIELD.sub(" ", self.template.replace("{{", "").replace("}}", ""))
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.candidates)
+
+
+@dataclass(frozen=True)
+class Match:
+    row: Row
+    evidence: dict[str, Any]
+    covered: int  # characters of fixed text matched: more is more specific
+
+
+@dataclass
+class Catalogue:
+    rows: list[Row]
+    releases: dict[str, list[str]]
+    _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _anchors: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _required: list[frozenset[str]] = field(default_factory=list, repr=False)
+    _vectors: list[dict[str, float]] = field(default_factory=list, repr=False)
+    _postings: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _idf: dict[str, float] = field(default_factory=dict, repr=False)
+
+    # --- exact templates -----------------------------------------------------------------------
+    def _index(self) -> None:
+        if self._anchors or not self.rows:
+            return
+        words = [set(ANCHOR_WORD.findall(row.literal.lower())) for row in self.rows]
+        frequency: dict[str, int] = {}
+        for found in words:
+            for word in found:
+                frequency[word] = frequency.get(word, 0) + 1
+        for i, found in enumerate(words):
+            rare = sorted(found, key=lambda w: (frequency[w], -len(w), w))[:3]
+            self._required.append(frozenset(rare))
+            key = rare[0] if rare else ""
+            self._anchors.setdefault(key, []).append(i)
+
+    def match(self, text: str, rows: Sequence[int] | None = None) -> list[Match]:
+        """Every row whose template matches ``text``, most specific first. ``rows`` limits the
+        search to those rows (the held-out measurement uses it)."""
+        self._index()
+        lowered = text.lower()
+        present = set(ANCHOR_WORD.findall(lowered))
+        candidates: list[int] = list(self._anchors.get("", ()))
+        for word in present:
+            candidates.extend(self._anchors.get(word, ()))
+        allowed = None if rows is None else set(rows)
+        found: list[Match] = []
+        for i in sorted(set(candidates)):
+            if allowed is not None and i not in allowed:
+                continue
+            if not self._required[i] <= present:
+                continue
+            pattern = self._compiled.get(i)
+            if pattern is None:
+                pattern = self._compiled[i] = re.compile(self.rows[i].matcher, re.I)
+            hit = pattern.search(text)
+            if hit is None:
+                continue
+            row = self.rows[i]
+            found.append(Match(row, _numbers(row, hit), len(row.literal.replace(" ", ""))))
+        found.sort(key=lambda m: -m.covered)
+        return found
+
+    # --- wording families ----------------------------------------------------------------------
+    def _vectorise(self) -> None:
+        if self._vectors or not self.rows:
+            return
+        terms = [_terms(row.literal) for row in self.rows]
+        frequency: dict[str, int] = {}
+        for found in terms:
+            for term in set(found):
+                frequency[term] = frequency.get(term, 0) + 1
+        n = len(self.rows)
+        self._idf = {t: math.log((1 + n) / (1 + f)) + 1.0 for t, f in frequency.items()}
+        for i, found in enumerate(terms):
+            vector = _weights(found, self._idf)
+            self._vectors.append(vector)
+            for term in vector:
+                self._postings.setdefault(term, []).append(i)
+
+    def similar(self, text: str, *, rows: Sequence[int] | None = None, limit: int = 5
+                ) -> list[tuple[Row, float]]:
+        """The rows whose wording is nearest to ``text`` (cosine of tf-idf weights), best first."""
+        self._vectorise()
+        query = _weights(_terms(text), self._idf)
+        if not query:
+            return []
+        allowed = None if rows is None else set(rows)
+        scores: dict[int, float] = {}
+        for term, weight in query.items():
+            for i in self._postings.get(term, ()):
+                if allowed is None or i in allowed:
+                    scores[i] = scores.get(i, 0.0) + weight * self._vectors[i][term]
+        best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
+        return [(self.rows[i], score) for i, score in best]
+
+
+def _terms(text: str) -> list[str]:
+    """Words (fields and numbers dropped) and neighbouring word pairs."""
+    words = [w for w in WORD.findall(FIELD.sub(" ", text.lower())) if w not in STOP]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def _weights(terms: Iterable[str], idf: dict[str, float]) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    for term in terms:
+        if term in idf:
+            counts[term] = counts.get(term, 0) + 1
+    vector = {t: (1 + math.log(c)) * idf[t] for t, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {t: v / norm for t, v in vector.items()} if norm else {}
+
+
+def _numbers(row: Row, hit: re.Match[str]) -> dict[str, Any]:
+    """The numbers a match carries, under the evidence names the catalogue gives its fields."""
+    evidence: dict[str, Any] = {}
+    for name, key in row.numbers.items():
+        value = hit.groupdict().get(name)
+        if value is None:
+            continue
+        ints = [int(v) for v in INT.findall(value)]
+        if key == "shape":
+            if ints:
+                evidence.setdefault("shape", ints)
+        elif len(ints) == 1 and re.fullmatch(r"\s*[(=]?\s*-?\d+\s*[)]?\s*", value):
+            evidence.setdefault(key, ints[0])
+    return evidence
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None) -> Catalogue:
+    """The catalogue, read once per process."""
+    rows: list[Row] = []
+    releases: dict[str, list[str]] = {}
+    with open(path or PATH, encoding="utf-8") as lines:
+        for number, line in enumerate(lines):
+            record = json.loads(line)
+            if number == 0:
+                releases = record.get("releases", {})
+                continue
+            rows.append(Row(
+                id=record["id"], code=record["code"], template=record["template"],
+                matcher=record["matcher"], numbers=record.get("numbers", {}),
+                library=record["library"], releases=tuple(record.get("releases", ())),
+                kind=record.get("kind", ""), files=record.get("files", 1),
+                sources=tuple(record.get("sources", ())),
+                candidates=tuple(record.get("candidates", ())),
+                question=record.get("question"), only_in=tuple(record.get("only_in", ()))))
+    return Catalogue(rows, releases)
+
+
+def release_note(row: Row, releases: dict[str, list[str]]) -> str | None:
+    """Which releases have this message, when not all mined ones do: "transformers < 4.40"."""
+    if not row.only_in:
+        return None
+    known = releases.get(row.library, [])
+    have = [r for r in known if r in row.only_in]
+    if not have or not known:
+        return None
+    first, last = known.index(have[0]), known.index(have[-1])
+    contiguous = last - first + 1 == len(have)
+    name = row.library
+    if contiguous and first == 0 and last + 1 < len(known):
+        return f"{name} < {_short(known[last + 1])} (found in {', '.join(have)})"
+    if contiguous and last == len(known) - 1 and first > 0:
+        return f"{name} >= {_short(have[0])} (not in {known[first - 1]} and older)"
+    if contiguous:
+        return f"{name} {_short(have[0])} to {_short(have[-1])} only"
+    return f"{name} {', '.join(have)} only"
+
+
+def _short(version: str) -> str:
+    return ".".join(version.split(".")[:2])

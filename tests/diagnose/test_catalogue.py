@@ -1,0 +1,122 @@
+"""The mined catalogue of library messages: every on-topic template, rendered with sample numbers
+as a user would paste it, explains to its code with its numbers; off-topic templates explain to
+``unknown``; a message that only some releases have names them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+import seqfit
+from seqfit.diagnose.catalogue import FIELD, Row, load
+from seqfit.diagnose.codes import CODES, SEQFIT_ONLY
+
+CATALOGUE = load()
+ROWS = CATALOGUE.rows
+SAMPLES = (613, 512, 37, 9, 4099, 77, 130, 21)
+
+
+def render(row: Row) -> tuple[str, dict[str, int]]:
+    """The template filled with distinct sample numbers (shapes as torch prints them, names as
+    words), prefixed as Python prints a raised error or a warning; and the numbers expected back."""
+    names = iter(re.findall(r"\(\?P<(\w+)>", row.matcher))
+    expected: dict[str, int] = {}
+    used: Counter[str] = Counter()
+    count = iter(SAMPLES)
+
+    def fill(_: re.Match[str]) -> str:
+        name = next(names, "value")
+        key = row.numbers.get(name)
+        if key == "shape":
+            return f"torch.Size([2, {next(count, 5)}])"
+        if key:
+            value = next(count, 5)
+            used[key] += 1
+            expected[key] = value
+            return str(value)
+        return "input_ids"
+
+    template = re.sub(r"(\{[^{}]*\})(?=[A-Za-z])", r"\1 ", row.template)  # a word apart
+    body = FIELD.sub(fill, template.replace("{{", "\x00").replace("}}", "\x01"))
+    body = body.replace("\x00", "{").replace("\x01", "}")
+    expected = {k: v for k, v in expected.items() if used[k] == 1}
+    kind = row.kind.split()
+    if kind[0] == "raise" and len(kind) > 1:
+        return f"{kind[1]}: {body}", expected
+    if kind[0] == "warning":
+        return f"/x/{row.library}/file.py:10: UserWarning: {body}\n  warnings.warn(", expected
+    if kind[0] == "assert":
+        return f"AssertionError: {body}", expected
+    return body, expected
+
+
+ON_TOPIC = [r for r in ROWS if r.code != "unknown" and not r.ambiguous]
+AMBIGUOUS = [r for r in ROWS if r.ambiguous]
+OFF_TOPIC = [r for r in ROWS if r.code == "unknown"]
+
+
+def test_the_catalogue_is_mined_from_every_library_and_release() -> None:
+    libraries = Counter(r.library for r in ROWS)
+    assert set(libraries) >= {"transformers", "torch", "tokenizers", "sentence_transformers",
+                              "accelerate", "datasets", "pyarrow", "peft", "trl"}
+    releases = CATALOGUE.releases["transformers"]
+    assert len([r for r in releases if r.startswith("4.")]) >= 3
+    assert any(r.startswith("5.") for r in releases)
+    assert len(ON_TOPIC) >= 150
+    assert {r.code for r in ON_TOPIC} >= set(CODES) - SEQFIT_ONLY - {
+        "unknown", "unexpected_token_type_ids", "cuda_device_side_assert"} - {
+        "token_type_out_of_range"}
+
+
+@pytest.mark.parametrize("row", ON_TOPIC, ids=lambda r: r.id)
+def test_every_on_topic_template_explains_to_its_code_with_its_numbers(row: Row) -> None:
+    text, numbers = render(row)
+    best = seqfit.explain(text).best
+    assert best.code == row.code, (text, best.code)
+    for key, value in numbers.items():
+        if key in best.evidence:
+            assert best.evidence[key] == value, (text, key, best.evidence)
+
+
+def test_numbers_are_recovered_from_the_templates_that_carry_them() -> None:
+    recovered = checked = 0
+    for row in ON_TOPIC:
+        text, numbers = render(row)
+        evidence = seqfit.explain(text).best.evidence
+        for key, value in numbers.items():
+            checked += 1
+            recovered += evidence.get(key) == value
+    assert checked >= 60
+    assert recovered == checked
+
+
+@pytest.mark.parametrize("row", AMBIGUOUS, ids=lambda r: r.id)
+def test_an_ambiguous_template_ranks_its_candidates_and_says_what_tells_them_apart(
+        row: Row) -> None:
+    text, _ = render(row)
+    explanation = seqfit.explain(text)
+    assert explanation.best.code in row.candidates
+    decided = [d for d in explanation.diagnoses if d.code != "unknown"]
+    assert explanation.tell_apart or len(decided) <= 1
+
+
+def test_every_off_topic_template_explains_to_unknown() -> None:
+    wrong = []
+    for row in OFF_TOPIC:
+        text, _ = render(row)
+        code = seqfit.explain(text).best.code
+        if code != "unknown":
+            wrong.append(f"{row.id} -> {code}: {text[:120]}")
+    assert not wrong, "\n".join(wrong[:40])
+
+
+def test_a_message_only_old_releases_have_names_them() -> None:
+    old = [r for r in ON_TOPIC if r.library == "transformers" and r.only_in
+           and not any(v.startswith("5.") for v in r.only_in)]
+    assert old
+    text, _ = render(old[0])
+    best = seqfit.explain(text).best
+    assert best.release is not None and best.release.startswith("transformers < ")
+    assert "Release: this message is from transformers < " in seqfit.explain(text).render()
