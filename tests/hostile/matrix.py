@@ -43,6 +43,7 @@ class Cli:
     rc: int
     stdout: str
     stderr: str
+    args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def cli(*args: str, input: bytes | None = None) -> Cli:
     result = CliRunner().invoke(app, list(args), input=input, env={"COLUMNS": "400"})
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
-    return Cli(result.exit_code, result.stdout, result.stderr)
+    return Cli(result.exit_code, result.stdout, result.stderr, tuple(args))
 
 
 def outcome(case: Case, tmp: Path) -> tuple[str, str]:
@@ -118,7 +119,7 @@ def _judge_cli(case: Case, result: Cli, tmp: Path) -> tuple[str, str]:
             return "clean", ""  # the option parser's own usage error
         if result.rc != 1:
             return "silently-wrong", f"expected an error, got rc {result.rc}: {text[-300:]}"
-        if "--format" in case.id and "json" in case.id:
+        if "--format" in result.args and "json" in result.args:
             try:
                 error = json.loads(result.stdout)["error"]
             except (ValueError, KeyError, TypeError):
@@ -1010,3 +1011,124 @@ case("guard-not-a-model", "error", error=errors.InputError, area="check")(
     lambda tmp: seqfit.guard(42))
 case("guard-a-string", "error", error=errors.InputError, area="check")(
     lambda tmp: seqfit.guard("bert-base-uncased"))
+
+
+# ------------------------------------------------------------------------------------------------
+# explain and run
+# ------------------------------------------------------------------------------------------------
+
+LENGTH_ERROR = ("RuntimeError: The size of tensor a (802) must match the size of tensor b (512) "
+                "at non-singleton dimension 1")
+
+
+def _explained(code: str) -> Callable[[Any, Path], None]:
+    def check(result: Any, tmp: Path) -> None:
+        best = json.loads(result.stdout)["best"] if isinstance(result, Cli) else result.best.code
+        assert best == code, f"explained as {best}, expected {code}"
+    return check
+
+
+EXPLAIN_FILES: list[tuple[str, bytes, str]] = [
+    ("plain.log", LENGTH_ERROR.encode() + b"\n", "ok"),
+    ("crlf.log", b"step 1\r\nstep 2\r\n" + LENGTH_ERROR.encode() + b"\r\n", "ok"),
+    ("cr-only.log", b"step 1\rstep 2\r" + LENGTH_ERROR.encode() + b"\r", "ok"),
+    ("bom.log", codecs.BOM_UTF8 + LENGTH_ERROR.encode() + b"\n", "ok"),
+    ("utf16.log", codecs.BOM_UTF16_LE + (LENGTH_ERROR + "\n").encode("utf-16-le"), "ok"),
+    ("latin1-noise.log", b"caf\xe9 \xff\xfe noise\n" + LENGTH_ERROR.encode() + b"\n", "ok"),
+    ("progress-bars.log", b"".join(f"{i}%|####| {i}/100 [00:01<00:02]\r".encode()
+                                   for i in range(100)) + LENGTH_ERROR.encode() + b"\n", "ok"),
+    ("huge-line.log", b"x" * 3_000_000 + b"\n" + LENGTH_ERROR.encode() + b"\n", "ok"),
+    ("many-lines.log", b"INFO step ok\n" * 200_000 + LENGTH_ERROR.encode() + b"\n", "ok"),
+    ("empty.log", b"", "error"),
+    ("binary.log", bytes(range(256)) * 20, "error"),
+]
+for _name, _data, _expect in EXPLAIN_FILES:
+    _check_explain = _explained("over_max_positions") if _expect == "ok" else None
+    case(f"explain-cli-{_name}", _expect, check=_check_explain, area="explain")(
+        lambda tmp, name=_name, data=_data: cli(
+            "explain", str(_written(tmp / name, data)), "--format", "json"))
+    case(f"explain-cli-stdin-{_name}", _expect, check=_check_explain, area="explain")(
+        lambda tmp, data=_data: cli("explain", "-", "--format", "json", input=data))
+    case(f"explain-api-file-object-{_name}", _expect, check=_check_explain, area="explain")(
+        lambda tmp, name=_name, data=_data: seqfit.explain(
+            io.BytesIO(data)))
+
+case("explain-cli-missing-file", "error", area="explain")(
+    lambda tmp: cli("explain", str(tmp / "missing.log")))
+case("explain-cli-missing-file --format json", "error", area="explain")(
+    lambda tmp: cli("explain", str(tmp / "missing.log"), "--format", "json"))
+case("explain-cli-a-folder", "error", area="explain")(lambda tmp: cli("explain", str(tmp)))
+case("explain-api-none", "error", area="explain")(lambda tmp: seqfit.explain(None))
+case("explain-api-an-int", "error", area="explain")(lambda tmp: seqfit.explain(42))
+case("explain-api-empty-text", "error", error=errors.InputError, area="explain")(
+    lambda tmp: seqfit.explain(""))
+case("explain-api-not-about-shape", "ok", check=_explained("unknown"), area="explain")(
+    lambda tmp: seqfit.explain("KeyError: 'max_new_tokens'"))
+case("explain-api-oom", "ok", check=_explained("unknown"), area="explain")(
+    lambda tmp: seqfit.explain("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate "
+                               "2.00 GiB"))
+case("explain-api-zeros-index", "ok", check=_explained("unknown"), area="explain")(
+    lambda tmp: seqfit.explain("IndexError: index 10 is out of bounds for dimension 0 with "
+                               "size 5"))
+case("explain-api-bad-model", "error", area="explain")(
+    lambda tmp: seqfit.explain(LENGTH_ERROR, model=str(tmp / "no-model")))
+
+
+def _script(tmp: Path, name: str, body: str) -> Path:
+    return _written(tmp / name, body.encode())
+
+
+def _run(*args: str) -> Cli:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "seqfit", "run", *args], capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": "400"})
+    return Cli(done.returncode, done.stdout, done.stderr)
+
+
+def _exits_with(rc: int, stderr: str) -> Callable[[Any, Path], None]:
+    def check(result: Any, tmp: Path) -> None:
+        assert result.rc == rc and stderr in result.stderr, result
+    return check
+
+
+def _run_own(*args: str) -> Any:
+    result = _run(*args)
+    return _ExitStatus(result)
+
+
+@dataclass(frozen=True)
+class _ExitStatus:
+    """A script's own exit status under ``seqfit run``: judged by its check, not as one of
+    seqfit's errors."""
+
+    cli: Cli
+
+    @property
+    def rc(self) -> int:
+        return self.cli.rc
+
+    @property
+    def stderr(self) -> str:
+        return self.cli.stderr
+
+
+case("run-cli-missing-script", "error", area="run")(lambda tmp: _run(str(tmp / "nope.py")))
+case("run-cli-a-folder", "error", area="run")(lambda tmp: _run(str(tmp)))
+case("run-script-exits-with-a-message", "ok", check=_exits_with(1, "stopping: bad config"),
+     area="run")(lambda tmp: _run_own(str(_script(
+        tmp, "exit.py", "import sys\nsys.exit('stopping: bad config')\n"))))
+case("run-script-imports-its-sibling", "ok", check=_exits_with(0, ""), area="run")(
+    lambda tmp: (_script(tmp, "helper_mod.py", "VALUE = 3\n"), _run_own(str(_script(
+        tmp, "main.py", "import helper_mod\nassert helper_mod.VALUE == 3\n"))))[1])
+case("run-script-keyerror-is-not-explained", "ok", check=lambda r, t: (
+    _exits_with(1, "KeyError")(r, t), _no_diagnosis(r)), area="run")(
+    lambda tmp: _run_own(str(_script(tmp, "key.py", "{}['max_new_tokens']\n"))))
+case("run-script-length-error-is-explained", "ok", check=_exits_with(1, "over_max_positions"),
+     area="run")(lambda tmp: _run_own(str(_script(
+        tmp, "length.py", f"raise RuntimeError({LENGTH_ERROR.split(': ', 1)[1]!r})\n"))))
+
+
+def _no_diagnosis(result: Any) -> None:
+    assert not result.stderr.startswith("seqfit:"), result.stderr[:300]

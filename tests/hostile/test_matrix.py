@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow  # 369 cases: the whole suite runs them, make test
 def test_the_matrix_is_large_and_covers_every_area() -> None:
     assert len(CASES) >= 300
     assert {c.area for c in CASES} >= {"profile", "cli", "model", "fit", "batches", "check",
-                                       "plan", "training"}
+                                       "plan", "training", "explain", "run"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
