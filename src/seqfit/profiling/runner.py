@@ -26,6 +26,7 @@ from .summary import Profile, summarize
 MAX_INVALID_LISTED = 100
 ENGINES = ("local", "ray")
 READ_BATCH = 2000
+FIRST_ROWS = 100  # counted and reported before the rest of the first batch
 
 
 def _prefetch(batches: Iterator[RowBatch], depth: int = 4) -> Iterator[RowBatch]:
@@ -175,9 +176,15 @@ def profile(
             for i, text in enumerate(batch.texts):
                 reservoir.offer((text, batch.pairs[i] if batch.pairs is not None else None))
         elif batch.texts:
-            lengths = token_lengths(tokenizer, batch.texts, batch.pairs)
-            stats.add(lengths)
-            tokens += int(lengths.sum())
+            # the very first rows are counted on their own, so progress shows at once
+            cut = FIRST_ROWS if rows == len(batch.texts) and on_progress is not None else 0
+            for start, end in ((0, cut), (cut, len(batch.texts))) if cut else ((0, None),):
+                lengths = token_lengths(tokenizer, batch.texts[start:end],
+                                        batch.pairs[start:end] if batch.pairs else None)
+                stats.add(lengths)
+                tokens += int(lengths.sum())
+                if cut and start == 0 and on_progress is not None:
+                    on_progress(bytes_read, end or rows, tokens)
         if on_progress is not None:
             on_progress(bytes_read, rows, tokens)
     if rows == 0:
