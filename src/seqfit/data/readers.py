@@ -30,6 +30,9 @@ class RowBatch:
     lines: list[int] = field(default_factory=list)
     invalid: list[tuple[int, str]] = field(default_factory=list)
     bytes_read: int = 0
+    #: with ``id_column``: the id of each row of ``texts``, and of invalid rows by line
+    ids: list[Any] | None = None
+    invalid_ids: dict[int, Any] = field(default_factory=dict)
 
 
 def detect_format(path: Path) -> str:
@@ -48,11 +51,11 @@ def detect_format(path: Path) -> str:
 
 def read_batches(source: Any, *, column: str | None = None, pair_column: str | None = None,
                  input_format: str = "auto", by: str = "line", batch_size: int = 1000,
-                 limit: int | None = None) -> Iterator[RowBatch]:
+                 limit: int | None = None, id_column: str | None = None) -> Iterator[RowBatch]:
     """Batches of rows from ``source`` (a path, ``-`` for stdin, or a binary file object).
 
     The source and the options are checked when the call is made; rows are read as the batches
-    are taken.
+    are taken. ``id_column`` passes that column through as :attr:`RowBatch.ids`.
     """
     check_choice("input_format", input_format, FORMATS, option="--input-format")
     check_choice("by", by, BY, option="--by")
@@ -62,28 +65,36 @@ def read_batches(source: Any, *, column: str | None = None, pair_column: str | N
         stream = sys_stdin() if source == "-" else source
         head = stream.peek(1)[:1] if hasattr(stream, "peek") else b""
         fmt = input_format if input_format != "auto" else ("jsonl" if head == b"{" else "text")
-        return _limit(_by_format(fmt, stream, "<stdin>", column, pair_column, batch_size),
-                      limit)
+        _check_id_format(fmt, id_column)
+        return _limit(_by_format(fmt, stream, "<stdin>", column, pair_column, batch_size,
+                                 id_column), limit)
     path = Path(os.fspath(source)).expanduser()
     if not path.exists():
         raise DataError(f"{str(path)!r} does not exist.", fix="check the path")
     fmt = detect_format(path) if input_format == "auto" else input_format
+    _check_id_format(fmt, id_column)
     if path.is_dir():
         if fmt == "arrow":
-            return _limit(_arrow_folder(path, column, pair_column, batch_size), limit)
+            return _limit(_arrow_folder(path, column, pair_column, batch_size, id_column), limit)
         return _limit(_text_files(path, by, batch_size), limit)
     if path.stat().st_size == 0:
         raise DataError(f"{str(path)!r} is empty: no rows to read.",
                         fix="check the file, or the command that wrote it")
     if fmt == "parquet":
-        return _limit(_parquet(path, column, pair_column, batch_size), limit)
-    return _limit(_from_file(path, fmt, column, pair_column, batch_size), limit)
+        return _limit(_parquet(path, column, pair_column, batch_size, id_column), limit)
+    return _limit(_from_file(path, fmt, column, pair_column, batch_size, id_column), limit)
+
+
+def _check_id_format(fmt: str, id_column: str | None) -> None:
+    if id_column is not None and fmt in ("text", "files"):
+        raise DataError(f"--id-column {id_column}: {fmt} input has no columns (each row's id is "
+                        "its row number).", fix="drop --id-column, or read JSONL, CSV or Parquet")
 
 
 def _from_file(path: Path, fmt: str, column: str | None, pair_column: str | None,
-               batch_size: int) -> Iterator[RowBatch]:
+               batch_size: int, id_column: str | None = None) -> Iterator[RowBatch]:
     with path.open("rb") as stream:
-        yield from _by_format(fmt, stream, str(path), column, pair_column, batch_size)
+        yield from _by_format(fmt, stream, str(path), column, pair_column, batch_size, id_column)
 
 
 def sys_stdin() -> IO[bytes]:
@@ -107,16 +118,20 @@ def _limit(batches: Iterator[RowBatch], limit: int | None) -> Iterator[RowBatch]
             batch.lines = batch.lines[:left]
             if batch.pairs is not None:
                 batch.pairs = batch.pairs[:left]
+            if batch.ids is not None:
+                batch.ids = batch.ids[:left]
         left -= len(batch.texts)
         yield batch
 
 
 def _by_format(fmt: str, stream: IO[bytes], name: str, column: str | None,
-               pair_column: str | None, batch_size: int) -> Iterator[RowBatch]:
+               pair_column: str | None, batch_size: int,
+               id_column: str | None = None) -> Iterator[RowBatch]:
     if fmt == "jsonl":
-        return _jsonl(stream, name, column, pair_column, batch_size)
+        return _jsonl(stream, name, column, pair_column, batch_size, id_column)
     if fmt in ("csv", "tsv"):
-        return _csv(stream, name, column, pair_column, batch_size, "\t" if fmt == "tsv" else ",")
+        return _csv(stream, name, column, pair_column, batch_size, "\t" if fmt == "tsv" else ",",
+                    id_column)
     if fmt == "text":
         return _text(stream, batch_size)
     raise DataError(f"format {fmt!r} cannot be read from {name}.", fix="--input-format jsonl")
@@ -149,15 +164,16 @@ def _pick_column(columns: list[str], string_columns: list[str], column: str | No
 
 
 class _Batcher:
-    def __init__(self, batch_size: int, pairs: bool) -> None:
+    def __init__(self, batch_size: int, pairs: bool, ids: bool = False) -> None:
         self.batch_size = batch_size
         self.pairs = pairs
+        self.ids = ids
         self.batch = self._new()
 
     def _new(self) -> RowBatch:
-        return RowBatch(pairs=[] if self.pairs else None)
+        return RowBatch(pairs=[] if self.pairs else None, ids=[] if self.ids else None)
 
-    def add(self, line: int, text: Any, pair: Any = "") -> None:
+    def add(self, line: int, text: Any, pair: Any = "", row_id: Any = None) -> None:
         bad = [f"{what} is {_describe(v)}" for what, v in (("text", text), ("pair", pair))
                if not isinstance(v, str)]
         if bad:
@@ -169,6 +185,11 @@ class _Batcher:
             self.batch.lines.append(line)
             if self.batch.pairs is not None:
                 self.batch.pairs.append(pair)
+            if self.batch.ids is not None:
+                self.batch.ids.append(row_id)
+            return
+        if self.ids and row_id is not None:
+            self.batch.invalid_ids[line] = row_id
 
     def full(self) -> bool:
         return len(self.batch.texts) + len(self.batch.invalid) >= self.batch_size
@@ -181,8 +202,8 @@ class _Batcher:
 
 
 def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | None,
-           batch_size: int) -> Iterator[RowBatch]:
-    batcher = _Batcher(batch_size, pair_column is not None)
+           batch_size: int, id_column: str | None = None) -> Iterator[RowBatch]:
+    batcher = _Batcher(batch_size, pair_column is not None, id_column is not None)
     chosen: str | None = None
     nbytes = 0
     for number, raw in enumerate(stream, start=1):
@@ -209,10 +230,17 @@ def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | 
             if pair_column is not None and pair_column not in row:
                 raise DataError(f"{name} has no column {pair_column!r}; columns: "
                                 f"{', '.join(row)}.", fix="--pair-column NAME")
+            if id_column is not None and id_column not in row:
+                raise DataError(f"{name} has no column {id_column!r}; columns: "
+                                f"{', '.join(row)}.", fix="--id-column NAME")
+        row_id = row.get(id_column) if id_column is not None else None
         if chosen not in row:
             batcher.batch.invalid.append((number, f"no {chosen!r} key"))
+            if row_id is not None:
+                batcher.batch.invalid_ids[number] = row_id
             continue
-        batcher.add(number, row[chosen], row.get(pair_column, None) if pair_column else "")
+        batcher.add(number, row[chosen], row.get(pair_column, None) if pair_column else "",
+                    row_id)
         if batcher.full():
             yield batcher.take(nbytes)
             nbytes = 0
@@ -222,7 +250,7 @@ def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | 
 
 
 def _csv(stream: IO[bytes], name: str, column: str | None, pair_column: str | None,
-         batch_size: int, delimiter: str) -> Iterator[RowBatch]:
+         batch_size: int, delimiter: str, id_column: str | None = None) -> Iterator[RowBatch]:
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
     reader = csv.reader(text, delimiter=delimiter)
     try:
@@ -239,7 +267,13 @@ def _csv(stream: IO[bytes], name: str, column: str | None, pair_column: str | No
             raise DataError(f"{name} has no column {pair_column!r}; columns: "
                             f"{', '.join(header)}.", fix="--pair-column NAME")
         pair_index = header.index(pair_column)
-    batcher = _Batcher(batch_size, pair_column is not None)
+    id_index = None
+    if id_column is not None:
+        if id_column not in header:
+            raise DataError(f"{name} has no column {id_column!r}; columns: "
+                            f"{', '.join(header)}.", fix="--id-column NAME")
+        id_index = header.index(id_column)
+    batcher = _Batcher(batch_size, pair_column is not None, id_column is not None)
     try:
         for row in reader:
             number = reader.line_num
@@ -248,10 +282,14 @@ def _csv(stream: IO[bytes], name: str, column: str | None, pair_column: str | No
                                                       f"{len(header)}"))
             else:
                 value = row[index]
+                row_id = row[id_index] if id_index is not None and id_index < len(row) else None
                 if "\ufffd" in value:
                     batcher.batch.invalid.append((number, "invalid UTF-8"))
+                    if row_id is not None:
+                        batcher.batch.invalid_ids[number] = row_id
                 else:
-                    batcher.add(number, value, row[pair_index] if pair_index is not None else "")
+                    batcher.add(number, value, row[pair_index] if pair_index is not None else "",
+                                row_id)
             if batcher.full():
                 yield batcher.take(0)
     except csv.Error as exc:
@@ -310,7 +348,8 @@ def _pyarrow() -> Any:
 
 
 def _record_batches(name: str, schema: Any, batches: Iterator[Any], column: str | None,
-                    pair_column: str | None, batch_size: int) -> Iterator[RowBatch]:
+                    pair_column: str | None, batch_size: int,
+                    id_column: str | None = None) -> Iterator[RowBatch]:
     """Pick the columns now (a missing one is an error at once); convert rows lazily."""
     pa = _pyarrow()
     names = list(schema.names)
@@ -320,24 +359,29 @@ def _record_batches(name: str, schema: Any, batches: Iterator[Any], column: str 
     if pair_column is not None and pair_column not in names:
         raise DataError(f"{name} has no column {pair_column!r}; columns: {', '.join(names)}.",
                         fix="--pair-column NAME")
-    return _record_rows(batches, chosen, pair_column, batch_size)
+    if id_column is not None and id_column not in names:
+        raise DataError(f"{name} has no column {id_column!r}; columns: {', '.join(names)}.",
+                        fix="--id-column NAME")
+    return _record_rows(batches, chosen, pair_column, batch_size, id_column)
 
 
 def _record_rows(batches: Iterator[Any], chosen: str, pair_column: str | None,
-                 batch_size: int) -> Iterator[RowBatch]:
+                 batch_size: int, id_column: str | None = None) -> Iterator[RowBatch]:
     row = 0
     for record in batches:
         texts = record.column(chosen).to_pylist()
         pairs = record.column(pair_column).to_pylist() if pair_column else None
-        batcher = _Batcher(batch_size, pair_column is not None)
+        ids = record.column(id_column).to_pylist() if id_column else None
+        batcher = _Batcher(batch_size, pair_column is not None, id_column is not None)
         for i, text in enumerate(texts):
-            batcher.add(row + i, text, pairs[i] if pairs is not None else "")
+            batcher.add(row + i, text, pairs[i] if pairs is not None else "",
+                        ids[i] if ids is not None else None)
         row += len(texts)
         yield batcher.take(record.nbytes)
 
 
 def _parquet(path: Path, column: str | None, pair_column: str | None,
-             batch_size: int) -> Iterator[RowBatch]:
+             batch_size: int, id_column: str | None = None) -> Iterator[RowBatch]:
     """Open the file and check its columns now; read its rows as the batches are taken."""
     _pyarrow()
     import pyarrow.parquet as pq
@@ -349,14 +393,14 @@ def _parquet(path: Path, column: str | None, pair_column: str | None,
                         fix="check the file, or --input-format jsonl (or csv) if it is not "
                             "Parquet") from None
     schema = file.schema_arrow
-    wanted = [c for c in (column, pair_column) if c]
-    columns = wanted if wanted and all(c in schema.names for c in wanted) else None
+    wanted = [c for c in (column, pair_column, id_column) if c]
+    columns = wanted if column and all(c in schema.names for c in wanted) else None
     return _record_batches(str(path), schema, file.iter_batches(
-        batch_size=batch_size, columns=columns), column, pair_column, batch_size)
+        batch_size=batch_size, columns=columns), column, pair_column, batch_size, id_column)
 
 
 def _arrow_folder(folder: Path, column: str | None, pair_column: str | None,
-                  batch_size: int) -> Iterator[RowBatch]:
+                  batch_size: int, id_column: str | None = None) -> Iterator[RowBatch]:
     pa = _pyarrow()
     files = sorted(folder.glob("*.arrow"))
     if not files:
@@ -371,4 +415,4 @@ def _arrow_folder(folder: Path, column: str | None, pair_column: str | None,
         else:
             batches = iter(reader)
         yield from _record_batches(str(path), reader.schema, batches, column, pair_column,
-                                   batch_size)
+                                   batch_size, id_column)
