@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal, Protocol, cast, get_args
 
@@ -174,14 +174,19 @@ class Engine:
         self.module = task.module(self.model)
 
     def run(self, chunks: Iterable[tuple[Sequence[Any], Sequence[Any] | None]],
-            on_chunk: Callable[[ChunkResult], None] | None = None) -> Iterator[ChunkResult]:
+            on_chunk: Callable[[ChunkResult], None] | None = None
+            ) -> Generator[ChunkResult, None, None]:
         """Results for each ``(texts, pairs)`` chunk, in order; the next chunk is fitted while
         this one runs."""
-        for texts, fitted, bad, padded in _prefetch(self._prepare(c) for c in chunks):
-            result = self._finish(texts, fitted, bad, padded)
-            if on_chunk is not None:
-                on_chunk(result)
-            yield result
+        ahead = _prefetch(self._prepare(c) for c in chunks)
+        try:
+            for texts, fitted, bad, padded in ahead:
+                result = self._finish(texts, fitted, bad, padded)
+                if on_chunk is not None:
+                    on_chunk(result)
+                yield result
+        finally:
+            ahead.close()  # stops the thread fitting ahead, even on Ctrl-C
 
     def _prepare(self, chunk: tuple[Sequence[Any], Sequence[Any] | None]) -> tuple[Any, ...]:
         """Fit a chunk and pad its batches (the part that runs ahead, in the background)."""
@@ -292,27 +297,36 @@ def _row_error(exc: SeqfitError) -> str:
     return exc.message
 
 
-def _prefetch(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+def _prefetch(items: Iterator[Any], depth: int = 2) -> Generator[Any, None, None]:
     """Iterate ``items`` in a background thread, ``depth`` items ahead; an error in the thread
-    is raised here, and closing this generator stops the thread."""
+    is raised here. Closing this generator (or an interruption) stops the thread and waits for
+    it, so the process never exits while it is inside native code."""
     box: queue.Queue[Any] = queue.Queue(maxsize=depth)
     done = object()
     stop = threading.Event()
 
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def work() -> None:
         try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        box.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+            while not stop.is_set():
+                try:
+                    item = next(items)
+                except StopIteration:
+                    break
+                if not put(item):
                     return
         except BaseException as exc:  # handed to the consumer, which re-raises it
-            box.put(exc)
-        box.put(done)
+            put(exc)
+            return
+        put(done)
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
@@ -326,6 +340,7 @@ def _prefetch(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
             yield item
     finally:
         stop.set()
+        thread.join()
 
 
 def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
