@@ -305,3 +305,16 @@ def test_import_seqfit_and_reading_embed_import_no_torch() -> None:
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_without_torch_the_error_names_the_extra() -> None:
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "import seqfit\n"
+            "try:\n"
+            "    seqfit.embed(['a'], model='unused')\n"
+            "except seqfit.MissingDependencyError as exc:\n"
+            "    print(exc)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ("seqfit embed needs torch, which is not installed. Fix: pip "
+                                  "install 'seqfit[torch]'")
+

@@ -10,7 +10,7 @@ weighs its token count, so mean-pooled windows average like the tokens they hold
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -54,7 +54,6 @@ class Embeddings:
     aggregate: str
     pooling: tuple[str, ...]
     normalized: bool
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.documents)

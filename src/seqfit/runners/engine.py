@@ -10,7 +10,6 @@ with the documents that could not be run carrying their error.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -21,23 +20,21 @@ from .._checks import check_choice, check_whole
 from ..errors import (
     InputError,
     MissingDependencyError,
-    ModelLoadError,
     OptionError,
     SeqfitError,
     TooLongError,
 )
 from ..fitting import Fitted, fit
-from ..model.limits import ModelLimits, limits_of
 from ..model.sentence import run_length
 from ..plan import SINGLE_STRATEGIES, Strategy, default_batch_tokens
+from .loading import TaskName as TaskName
+from .loading import load_for
 
-TaskName = Literal["embed", "classify", "tag"]
 OnBad = Literal["raise", "skip"]
 DTYPES = {"float32": "float32", "fp32": "float32", "bfloat16": "bfloat16", "bf16": "bfloat16",
           "float16": "float16", "fp16": "float16"}
 #: Documents fitted and run together: bounds memory; batches are length-ordered within a chunk.
 CHUNK_SIZE = 1024
-HEADS = {"classify": "ForSequenceClassification", "tag": "ForTokenClassification"}
 
 
 @dataclass(frozen=True)
@@ -170,7 +167,7 @@ class Engine:
                 f"batch_tokens={batch_tokens} is below max_length={self.max_length}: a full "
                 "window would not fit in any batch.", option="batch_tokens", value=batch_tokens,
                 fix=f"batch_tokens={default_batch_tokens(self.max_length)}")
-        self.batch_tokens = batch_tokens or default_batch_tokens(self.max_length)
+        self.batch_tokens = batch_tokens or _default_budget(self.device, self.max_length)
         self.module = task.module(self.model)
 
     def run(self, chunks: Iterable[tuple[Sequence[Any], Sequence[Any] | None]],
@@ -247,6 +244,20 @@ class Engine:
             results[row] = self.task.empty()
         tokens = sum(d.n_tokens for d in fitted.documents)
         return ChunkResult(documents, results, tokens, len(fitted.windows))
+
+
+#: How long an interrupted run waits for the chunk being fitted in the background.
+JOIN_SECONDS = 30.0
+#: Padded tokens per batch on a CPU: big batches buy a CPU nothing, and smaller ones pad less.
+CPU_BATCH_TOKENS = 4096
+
+
+def _default_budget(device: Any, max_length: int) -> int:
+    """``batch_tokens`` when none is given: 16,384 on an accelerator (seqfit.batches' default),
+    4,096 on a CPU; always at least one full window."""
+    if getattr(device, "type", "cpu") == "cpu":
+        return max(CPU_BATCH_TOKENS, max_length)
+    return default_batch_tokens(max_length)
 
 
 def check_texts(texts: Iterable[Any], command: str) -> list[Any]:
@@ -340,7 +351,9 @@ def _prefetch(items: Iterator[Any], depth: int = 2) -> Generator[Any, None, None
             yield item
     finally:
         stop.set()
-        thread.join()
+        # the thread finishes the chunk it is fitting (exiting while it is inside the Rust
+        # tokenizer would abort the process); one blocked reading stdin is left behind
+        thread.join(timeout=JOIN_SECONDS)
 
 
 def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -353,117 +366,3 @@ def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-# ------------------------------------------------------------------------------------------------
-# Loading a model for a task
-# ------------------------------------------------------------------------------------------------
-
-
-def load_for(task: TaskName, model: Any, tokenizer: Any, device: Any, dtype: Any
-             ) -> tuple[str, ModelLimits, Any, Any]:
-    """``(name, limits, tokenizer, model)`` for ``task``: the head is checked from the config
-    before the weights load; the tokenizer is a transformers tokenizer."""
-    from ..model.loading import load
-
-    if model is None:
-        raise OptionError(f"seqfit {task} needs a model, and none was given.", option="model",
-                          value=None, fix=_model_fix(task))
-    if isinstance(model, ModelLimits) or (hasattr(model, "model_type") and
-                                          hasattr(model, "to_dict")):
-        raise OptionError(
-            f"seqfit {task} runs the model, so it needs its weights, not a "
-            f"{type(model).__name__}.", option="model", value=type(model).__name__,
-            fix=_model_fix(task))
-    if isinstance(model, (str, os.PathLike)):
-        name = os.fspath(model)
-        loaded = load(name, tokenizer=tokenizer, fast=False)
-        limits = limits_of(loaded)
-        check_head(task, name, getattr(loaded.config, "architectures", None) or [], limits)
-        return name, limits, _tokenizer(task, loaded.tokenizer, name), _weights(
-            task, name, loaded.config, device, dtype)
-    if not hasattr(model, "config") or not callable(model):
-        raise ModelLoadError(
-            f"seqfit {task} cannot run a {type(model).__name__}: expected a hub name, a folder "
-            "or a loaded transformers model.", model=repr(model)[:80], reason="invalid",
-            fix=_model_fix(task))
-    name = str(getattr(model.config, "name_or_path", "") or type(model).__name__)
-    loaded = load(model, tokenizer=tokenizer, fast=False)
-    limits = limits_of(loaded)
-    check_head(task, name, [type(model).__name__], limits)
-    tokenizer = loaded.tokenizer
-    model.eval()
-    if dtype is not None:
-        model.to(dtype=dtype)
-    model.to(device)
-    return name, limits, _tokenizer(task, tokenizer, name), model
-
-
-def _model_fix(task: str) -> str:
-    if task == "embed":
-        return "seqfit.embed(texts, model='sentence-transformers/all-MiniLM-L6-v2') (a hub name, " \
-               "a folder, or a loaded model)"
-    head = HEADS[task]
-    return (f"seqfit.{task}(texts, model=<a folder or hub name of a model fine-tuned with a "
-            f"{head.removeprefix('For')} head (…{head})>)")
-
-
-def check_head(task: TaskName, name: str, architectures: list[str], limits: ModelLimits
-               ) -> None:
-    """classify and tag need the head they read; say so before loading weights."""
-    if task == "embed":
-        sentence = limits.sentence
-        if sentence is not None and sentence.unsupported:
-            raise ModelLoadError(
-                f"{name}'s sentence-transformers stack has {', '.join(sentence.unsupported)} "
-                "after pooling, which seqfit embed does not apply: its vectors would differ "
-                "from encode()'s.", model=name, reason="invalid",
-                fix="SentenceTransformer(folder).encode(texts), which truncates at "
-                    f"{sentence.max_seq_length or 'its limit'} tokens")
-        if sentence is not None and sentence.default_prompt_name:
-            raise ModelLoadError(
-                f"{name} prepends the prompt {sentence.default_prompt_name!r} to every text by "
-                "default, which seqfit embed does not do.", model=name, reason="invalid",
-                fix="SentenceTransformer(folder).encode(texts)")
-        return
-    head = HEADS[task]
-    if any(str(a).endswith(head) for a in architectures):
-        return
-    shown = ", ".join(architectures) or "none recorded"
-    other = "seqfit embed" if task == "classify" else "seqfit classify or seqfit embed"
-    raise ModelLoadError(
-        f"{name} has no {head.removeprefix('For')} head (architectures: {shown}), so "
-        f"seqfit {task} cannot read {'a label' if task == 'classify' else 'token labels'} from "
-        "it; loading it anyway would put a randomly initialised head on top.", model=name,
-        reason="invalid",
-        fix=f"a model fine-tuned for this task (its config.json lists …{head}), or {other}")
-
-
-def _tokenizer(task: str, tokenizer: Any, name: str) -> Any:
-    if tokenizer is None:
-        raise ModelLoadError(f"{name} has no tokenizer seqfit could load.", model=name,
-                             reason="not_found",
-                             fix=f"seqfit.{task}(texts, model=..., "
-                                 "tokenizer=AutoTokenizer.from_pretrained(...))")
-    if task == "tag" and not getattr(tokenizer, "is_fast", False):
-        raise ModelLoadError(
-            f"seqfit tag needs character offsets, which only a fast tokenizer gives, but {name}'s "
-            f"is a {type(tokenizer).__name__}.", model=name, reason="invalid",
-            fix="AutoTokenizer.from_pretrained(name, use_fast=True), or convert the tokenizer "
-                "to tokenizer.json")
-    return tokenizer
-
-
-def _weights(task: TaskName, name: str, config: Any, device: Any, dtype: Any) -> Any:
-    import transformers
-
-    from ..model.loading import load_error
-
-    auto = {"embed": transformers.AutoModel,
-            "classify": transformers.AutoModelForSequenceClassification,
-            "tag": transformers.AutoModelForTokenClassification}[task]
-    try:
-        model = auto.from_pretrained(name, config=config, dtype=dtype or "float32")
-    except (OSError, ValueError, KeyError, ImportError) as exc:
-        raise load_error(name, exc) from None
-    return model.to(device).eval()
