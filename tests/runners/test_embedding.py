@@ -318,3 +318,17 @@ def test_without_torch_the_error_names_the_extra() -> None:
     assert out.stdout.strip() == ("seqfit embed needs torch, which is not installed. Fix: pip "
                                   "install 'seqfit[torch]'")
 
+
+def test_length_options_are_checked_before_the_weights_load(tmp_path: Path,
+                                                            tiny: Callable[[str], Path]) -> None:
+    import shutil
+
+    folder = tmp_path / "no-weights"
+    shutil.copytree(tiny("base"), folder, ignore=shutil.ignore_patterns("*.safetensors"))
+    with pytest.raises(OptionError, match="max_length=100 is above what the model accepts"):
+        seqfit.embed(["a"], model=folder, max_length=100, device="cpu")
+    with pytest.raises(OptionError, match="batch_tokens=16 is below"):
+        seqfit.embed(["a"], model=folder, batch_tokens=16, device="cpu")
+    with pytest.raises(ModelLoadError):  # the options pass: only then are the weights missed
+        seqfit.embed(["a"], model=folder, device="cpu")
+

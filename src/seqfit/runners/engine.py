@@ -152,8 +152,8 @@ class Engine:
         self.strategy = strategy
         self.overlap = overlap
         self.pairs = pairs
-        loaded = load_for(task.name, model, tokenizer, self.device, self.dtype)
-        self.name, self.limits, self.tokenizer, self.model = loaded
+        self.name, self.limits, self.tokenizer, weights = load_for(
+            task.name, model, tokenizer, self.device, self.dtype)
         wanted = max_length if max_length is not None else run_length(
             self.limits.sentence, self.limits.effective_max_tokens, self.limits.max_tokens)
         # every option fit checks (max_length against the model, overlap against the room a
@@ -168,6 +168,7 @@ class Engine:
                 "window would not fit in any batch.", option="batch_tokens", value=batch_tokens,
                 fix=f"batch_tokens={default_batch_tokens(self.max_length)}")
         self.batch_tokens = batch_tokens or _default_budget(self.device, self.max_length)
+        self.model = weights()  # every check has passed: now the weights
         self.module = task.module(self.model)
 
     def run(self, chunks: Iterable[tuple[Sequence[Any], Sequence[Any] | None]],

@@ -5,6 +5,7 @@ without it would put a randomly initialised head on top, silently)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any, Literal
 
 from ..errors import ModelLoadError, OptionError
@@ -15,9 +16,10 @@ HEADS = {"classify": "ForSequenceClassification", "tag": "ForTokenClassification
 
 
 def load_for(task: TaskName, model: Any, tokenizer: Any, device: Any, dtype: Any
-             ) -> tuple[str, ModelLimits, Any, Any]:
-    """``(name, limits, tokenizer, model)`` for ``task``: the head is checked from the config
-    before the weights load; the tokenizer is a transformers tokenizer."""
+             ) -> tuple[str, ModelLimits, Any, Callable[[], Any]]:
+    """``(name, limits, tokenizer, weights)`` for ``task``: the config, the tokenizer (a
+    transformers one) and the head are read and checked now; calling ``weights()`` loads the
+    model (or moves the one given) onto ``device``, once the caller's own checks pass."""
     from ..model.loading import load
 
     if model is None:
@@ -34,7 +36,7 @@ def load_for(task: TaskName, model: Any, tokenizer: Any, device: Any, dtype: Any
         loaded = load(name, tokenizer=tokenizer, fast=False)
         limits = limits_of(loaded)
         check_head(task, name, getattr(loaded.config, "architectures", None) or [], limits)
-        return name, limits, _tokenizer(task, loaded.tokenizer, name), _weights(
+        return name, limits, _tokenizer(task, loaded.tokenizer, name), lambda: _weights(
             task, name, loaded.config, device, dtype)
     if not hasattr(model, "config") or not callable(model):
         raise ModelLoadError(
@@ -45,12 +47,14 @@ def load_for(task: TaskName, model: Any, tokenizer: Any, device: Any, dtype: Any
     loaded = load(model, tokenizer=tokenizer, fast=False)
     limits = limits_of(loaded)
     check_head(task, name, [type(model).__name__], limits)
-    tokenizer = loaded.tokenizer
-    model.eval()
-    if dtype is not None:
-        model.to(dtype=dtype)
-    model.to(device)
-    return name, limits, _tokenizer(task, tokenizer, name), model
+
+    def given() -> Any:
+        model.eval()
+        if dtype is not None:
+            model.to(dtype=dtype)
+        return model.to(device)
+
+    return name, limits, _tokenizer(task, loaded.tokenizer, name), given
 
 
 def _model_fix(task: str) -> str:
