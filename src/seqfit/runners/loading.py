@@ -120,8 +120,15 @@ def _weights(task: TaskName, name: str, config: Any, device: Any, dtype: Any) ->
     auto = {"embed": transformers.AutoModel,
             "classify": transformers.AutoModelForSequenceClassification,
             "tag": transformers.AutoModelForTokenClassification}[task]
+    from transformers.utils import logging
+
+    shown = logging.is_progress_bar_enabled()
+    logging.disable_progress_bar()  # seqfit's own progress is about documents
     try:
         model = auto.from_pretrained(name, config=config, dtype=dtype or "float32")
     except (OSError, ValueError, KeyError, ImportError) as exc:
         raise load_error(name, exc) from None
+    finally:
+        if shown:
+            logging.enable_progress_bar()
     return model.to(device).eval()
