@@ -51,6 +51,14 @@ _PUBLIC: dict[str, str] = {
     "profile": ".profiling.runner",
     "LengthStats": ".profiling.stats",
     "Profile": ".profiling.summary",
+    "Classifications": ".runners.classification",
+    "classify": ".runners.classification",
+    "Embeddings": ".runners.embedding",
+    "embed": ".runners.embedding",
+    "DocumentMeta": ".runners.engine",
+    "Entity": ".runners.tagging",
+    "Tags": ".runners.tagging",
+    "tag": ".runners.tagging",
     "Collator": ".training",
     "LengthSampler": ".training",
 }
@@ -95,6 +103,14 @@ if TYPE_CHECKING:
     from .profiling.runner import profile as profile
     from .profiling.stats import LengthStats as LengthStats
     from .profiling.summary import Profile as Profile
+    from .runners.classification import Classifications as Classifications
+    from .runners.classification import classify as classify
+    from .runners.embedding import Embeddings as Embeddings
+    from .runners.embedding import embed as embed
+    from .runners.engine import DocumentMeta as DocumentMeta
+    from .runners.tagging import Entity as Entity
+    from .runners.tagging import Tags as Tags
+    from .runners.tagging import tag as tag
     from .training import Collator as Collator
     from .training import LengthSampler as LengthSampler
 

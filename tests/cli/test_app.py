@@ -105,14 +105,15 @@ def test_choices_are_checked_by_the_command_line(tmp_path) -> None:
 
 
 def test_every_option_a_fix_names_exists() -> None:
-    """Fix hints of the readers and the profiler name options the profile command has."""
+    """Fix hints of the readers and the profiler name options the commands reading data have."""
     import re
     from pathlib import Path
 
     import typer.main
 
-    profile = typer.main.get_command(app).commands["profile"]  # type: ignore[attr-defined]
-    options = {opt for param in profile.params for opt in getattr(param, "opts", [])}
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    options = {opt for name in ("profile", "embed", "classify", "tag")
+               for param in commands[name].params for opt in getattr(param, "opts", [])}
     src = Path(__file__).resolve().parents[2] / "src" / "seqfit"
     named = set()
     for module in ("data/readers.py", "profiling/runner.py"):

@@ -230,3 +230,6 @@ def _root(
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+from . import runners as _runners  # noqa: E402,F401  (registers embed, classify, tag)

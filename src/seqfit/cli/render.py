@@ -46,6 +46,12 @@ def render_limits(console: Console, limits: ModelLimits) -> None:
                   _n(limits.tokenizer_max_length, "unset (1e30 sentinel)"))
     table.add_row("fits to", f"{_n(limits.effective_max_tokens, 'unknown')} "
                              f"(limit from: {limits.limit_source})")
+    if limits.sentence is not None:
+        from ..model.sentence import run_length
+
+        table.add_row(limits.sentence.kind, limits.sentence.describe())
+        run = run_length(limits.sentence, limits.effective_max_tokens, limits.max_tokens)
+        table.add_row("embed/classify/tag fit to", f"{_n(run, 'unknown')} (windows; see Why)")
     if limits.special_tokens is not None:
         s = limits.special_tokens
         table.add_row("special tokens", f"{s.single} single: {s.single_template or '?'}")

@@ -34,6 +34,9 @@ class RowBatch:
     lines: list[int] = field(default_factory=list)
     invalid: list[tuple[int, str]] = field(default_factory=list)
     bytes_read: int = 0
+    #: with ``id_column``: the id of each row of ``texts``, and of invalid rows by line
+    ids: list[Any] | None = None
+    invalid_ids: dict[int, Any] = field(default_factory=dict)
 
 
 SUFFIXES = ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "jsonl"), (".csv", "csv"),
@@ -67,11 +70,11 @@ def shards(folder: Path, fmt: str) -> list[Path]:
 
 def read_batches(source: Any, *, column: str | None = None, pair_column: str | None = None,
                  input_format: str = "auto", by: str = "line", batch_size: int = 1000,
-                 limit: int | None = None) -> Iterator[RowBatch]:
+                 limit: int | None = None, id_column: str | None = None) -> Iterator[RowBatch]:
     """Batches of rows from ``source`` (a path, ``-`` for stdin, or a binary file object).
 
     The source and the options are checked when the call is made; rows are read as the batches
-    are taken.
+    are taken. ``id_column`` passes that column through as :attr:`RowBatch.ids`.
     """
     check_choice("input_format", input_format, FORMATS, option="--input-format")
     check_choice("by", by, BY, option="--by")
@@ -83,7 +86,9 @@ def read_batches(source: Any, *, column: str | None = None, pair_column: str | N
         stream = buffered(sys.stdin.buffer if source == "-" else source)
         name = "<stdin>" if source == "-" else repr(getattr(source, "name", "<stream>"))
         fmt = input_format if input_format != "auto" else sniff_format(stream)
-        return _limit(_by_format(fmt, stream, name, column, pair_column, batch_size), limit)
+        _check_id_format(fmt, id_column)
+        return _limit(_by_format(fmt, stream, name, column, pair_column, batch_size, id_column),
+                      limit)
     if not isinstance(source, (str, os.PathLike)):
         raise DataError(
             f"data is a {type(source).__name__}; expected a path, '-' for stdin, or a binary "
@@ -92,11 +97,12 @@ def read_batches(source: Any, *, column: str | None = None, pair_column: str | N
     if not path.exists():
         raise DataError(f"{str(path)!r} does not exist.", fix="check the path")
     fmt = detect_format(path) if input_format == "auto" else input_format
+    _check_id_format(fmt, id_column)
     if path.is_dir():
         if fmt == "arrow":
-            return _limit(_arrow_folder(path, column, pair_column, batch_size), limit)
+            return _limit(_arrow_folder(path, column, pair_column, batch_size, id_column), limit)
         if fmt in ("jsonl", "csv", "tsv", "parquet"):
-            return _limit(_sharded(path, fmt, column, pair_column, batch_size), limit)
+            return _limit(_sharded(path, fmt, column, pair_column, batch_size, id_column), limit)
         return _limit(_text_files(path, by, batch_size), limit)
     if not os.access(path, os.R_OK):
         raise DataError(f"{str(path)!r} cannot be read: permission denied.",
@@ -106,33 +112,40 @@ def read_batches(source: Any, *, column: str | None = None, pair_column: str | N
         raise DataError(f"{str(path)!r} is empty: no rows to read.",
                         fix="check the file, or the command that wrote it")
     if fmt == "parquet":
-        return _limit(_parquet(path, column, pair_column, batch_size), limit)
+        return _limit(_parquet(path, column, pair_column, batch_size, id_column), limit)
     sniff = input_format == "auto" and not regular and fmt == "text"  # a pipe or <(...)
-    return _limit(_from_file(path, fmt, column, pair_column, batch_size, sniff), limit)
+    return _limit(_from_file(path, fmt, column, pair_column, batch_size, sniff, id_column), limit)
+
+
+def _check_id_format(fmt: str, id_column: str | None) -> None:
+    if id_column is not None and fmt in ("text", "files"):
+        raise DataError(f"--id-column {id_column}: {fmt} input has no columns (each row's id is "
+                        "its row number).", fix="drop --id-column, or read JSONL, CSV or Parquet")
 
 
 def _sharded(folder: Path, fmt: str, column: str | None, pair_column: str | None,
-             batch_size: int) -> Iterator[RowBatch]:
+             batch_size: int, id_column: str | None = None) -> Iterator[RowBatch]:
     """A folder of shards in one format, read one after the other; rows are numbered across
     them, as if the shards were one file."""
     files = shards(folder, fmt)
     if not files:
         raise DataError(f"{str(folder)!r} holds no .{fmt} files.",
                         fix="point to the folder of shards, or to one file")
-    return _numbered_across(files, fmt, column, pair_column, batch_size)
+    return _numbered_across(files, fmt, column, pair_column, batch_size, id_column)
 
 
 def _numbered_across(files: list[Path], fmt: str, column: str | None, pair_column: str | None,
-                     batch_size: int) -> Iterator[RowBatch]:
+                     batch_size: int, id_column: str | None) -> Iterator[RowBatch]:
     offset = 0
     for path in files:
         last = 0
-        read = _parquet(path, column, pair_column, batch_size) if fmt == "parquet" else \
-            _from_file(path, fmt, column, pair_column, batch_size, sniff=False)
+        read = _parquet(path, column, pair_column, batch_size, id_column) if fmt == "parquet" \
+            else _from_file(path, fmt, column, pair_column, batch_size, False, id_column)
         for batch in read:
             last = max([last, *batch.lines, *(line for line, _ in batch.invalid)])
             batch.lines = [offset + line for line in batch.lines]
             batch.invalid = [(offset + line, f"{path.name}: {why}") for line, why in batch.invalid]
+            batch.invalid_ids = {offset + line: i for line, i in batch.invalid_ids.items()}
             yield batch
         offset += last
 
@@ -146,11 +159,14 @@ def sniff_format(stream: IO[bytes]) -> str:
 
 
 def _from_file(path: Path, fmt: str, column: str | None, pair_column: str | None,
-               batch_size: int, sniff: bool) -> Iterator[RowBatch]:
+               batch_size: int, sniff: bool, id_column: str | None = None) -> Iterator[RowBatch]:
     with path.open("rb") as raw:
         stream = buffered(raw)
         fmt = sniff_format(stream) if sniff else fmt
-        yield from _by_format(fmt, stream, repr(str(path)), column, pair_column, batch_size)
+        if sniff:
+            _check_id_format(fmt, id_column)
+        yield from _by_format(fmt, stream, repr(str(path)), column, pair_column, batch_size,
+                              id_column)
 
 
 def _limit(batches: Iterator[RowBatch], limit: int | None) -> Iterator[RowBatch]:
@@ -166,16 +182,20 @@ def _limit(batches: Iterator[RowBatch], limit: int | None) -> Iterator[RowBatch]
             batch.lines = batch.lines[:left]
             if batch.pairs is not None:
                 batch.pairs = batch.pairs[:left]
+            if batch.ids is not None:
+                batch.ids = batch.ids[:left]
         left -= len(batch.texts)
         yield batch
 
 
 def _by_format(fmt: str, stream: IO[bytes], name: str, column: str | None,
-               pair_column: str | None, batch_size: int) -> Iterator[RowBatch]:
+               pair_column: str | None, batch_size: int,
+               id_column: str | None = None) -> Iterator[RowBatch]:
     if fmt == "jsonl":
-        return _jsonl(stream, name, column, pair_column, batch_size)
+        return _jsonl(stream, name, column, pair_column, batch_size, id_column)
     if fmt in ("csv", "tsv"):
-        return _csv(stream, name, column, pair_column, batch_size, "\t" if fmt == "tsv" else ",")
+        return _csv(stream, name, column, pair_column, batch_size, "\t" if fmt == "tsv" else ",",
+                    id_column)
     if fmt == "text":
         return _text(stream, batch_size, name)
     raise DataError(f"format {fmt!r} cannot be read from {name}.", fix="--input-format jsonl")
@@ -221,15 +241,16 @@ def bad_row(text: Any, pair: Any = "", pairs: bool = False) -> str | None:
 
 
 class _Batcher:
-    def __init__(self, batch_size: int, pairs: bool) -> None:
+    def __init__(self, batch_size: int, pairs: bool, ids: bool = False) -> None:
         self.batch_size = batch_size
         self.pairs = pairs
+        self.ids = ids
         self.batch = self._new()
 
     def _new(self) -> RowBatch:
-        return RowBatch(pairs=[] if self.pairs else None)
+        return RowBatch(pairs=[] if self.pairs else None, ids=[] if self.ids else None)
 
-    def add(self, line: int, text: Any, pair: Any = "") -> None:
+    def add(self, line: int, text: Any, pair: Any = "", row_id: Any = None) -> None:
         reason = bad_row(text, pair, self.pairs)
         if reason is not None:
             self.batch.invalid.append((line, reason))
@@ -238,6 +259,11 @@ class _Batcher:
             self.batch.lines.append(line)
             if self.batch.pairs is not None:
                 self.batch.pairs.append(pair)
+            if self.batch.ids is not None:
+                self.batch.ids.append(row_id)
+            return
+        if self.ids and row_id is not None:
+            self.batch.invalid_ids[line] = row_id
 
     def full(self) -> bool:
         return len(self.batch.texts) + len(self.batch.invalid) >= self.batch_size
@@ -250,8 +276,8 @@ class _Batcher:
 
 
 def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | None,
-           batch_size: int) -> Iterator[RowBatch]:
-    batcher = _Batcher(batch_size, pair_column is not None)
+           batch_size: int, id_column: str | None = None) -> Iterator[RowBatch]:
+    batcher = _Batcher(batch_size, pair_column is not None, id_column is not None)
     chosen: str | None = None
     nbytes = 0
     for number, raw in enumerate(split_lines(text_stream(stream, name)), start=1):
@@ -281,10 +307,17 @@ def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | 
             if pair_column is not None and pair_column not in row:
                 raise DataError(f"{name} has no column {pair_column!r}; columns: "
                                 f"{', '.join(row)}.", fix="--pair-column NAME")
+            if id_column is not None and id_column not in row:
+                raise DataError(f"{name} has no column {id_column!r}; columns: "
+                                f"{', '.join(row)}.", fix="--id-column NAME")
+        row_id = row.get(id_column) if id_column is not None else None
         if chosen not in row:
             batcher.batch.invalid.append((number, f"no {chosen!r} key"))
+            if row_id is not None:
+                batcher.batch.invalid_ids[number] = row_id
             continue
-        batcher.add(number, row[chosen], row.get(pair_column, None) if pair_column else "")
+        batcher.add(number, row[chosen], row.get(pair_column, None) if pair_column else "",
+                    row_id)
         if batcher.full():
             yield batcher.take(nbytes)
             nbytes = 0
@@ -294,7 +327,7 @@ def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | 
 
 
 def _csv(stream: IO[bytes], name: str, column: str | None, pair_column: str | None,
-         batch_size: int, delimiter: str) -> Iterator[RowBatch]:
+         batch_size: int, delimiter: str, id_column: str | None = None) -> Iterator[RowBatch]:
     # invalid bytes become lone surrogates (reported per row); a real U+FFFD is text
     text = io.TextIOWrapper(text_stream(stream, name), encoding="utf-8",
                             errors="surrogateescape", newline="")
@@ -302,13 +335,13 @@ def _csv(stream: IO[bytes], name: str, column: str | None, pair_column: str | No
     limit = csv.field_size_limit()
     csv.field_size_limit(sys.maxsize)  # one long document is one long field, not an error
     try:
-        yield from _csv_rows(reader, name, column, pair_column, batch_size)
+        yield from _csv_rows(reader, name, column, pair_column, batch_size, id_column)
     finally:
         csv.field_size_limit(limit)
 
 
 def _csv_rows(reader: Any, name: str, column: str | None, pair_column: str | None,
-              batch_size: int) -> Iterator[RowBatch]:
+              batch_size: int, id_column: str | None) -> Iterator[RowBatch]:
     try:
         header = next(reader)
     except StopIteration:
@@ -323,7 +356,13 @@ def _csv_rows(reader: Any, name: str, column: str | None, pair_column: str | Non
             raise DataError(f"{name} has no column {pair_column!r}; columns: "
                             f"{', '.join(header)}.", fix="--pair-column NAME")
         pair_index = header.index(pair_column)
-    batcher = _Batcher(batch_size, pair_column is not None)
+    id_index = None
+    if id_column is not None:
+        if id_column not in header:
+            raise DataError(f"{name} has no column {id_column!r}; columns: "
+                            f"{', '.join(header)}.", fix="--id-column NAME")
+        id_index = header.index(id_column)
+    batcher = _Batcher(batch_size, pair_column is not None, id_column is not None)
     while True:
         start = reader.line_num + 1
         try:
@@ -339,10 +378,14 @@ def _csv_rows(reader: Any, name: str, column: str | None, pair_column: str | Non
             batcher.batch.invalid.append((start, f"malformed CSV: {exc}"))
             continue
         number = reader.line_num
+        row_id = row[id_index] if id_index is not None and id_index < len(row) else None
         if len(row) <= max(index, pair_index or 0):
             batcher.batch.invalid.append((number, f"{len(row)} fields, expected {len(header)}"))
+            if row_id is not None:
+                batcher.batch.invalid_ids[number] = row_id
         else:
-            batcher.add(number, row[index], row[pair_index] if pair_index is not None else "")
+            batcher.add(number, row[index], row[pair_index] if pair_index is not None else "",
+                        row_id)
         if batcher.full():
             yield batcher.take(0)
     yield batcher.take(0)
@@ -414,7 +457,8 @@ def _pyarrow() -> Any:
 
 
 def _record_batches(name: str, schema: Any, batches: Iterator[Any], column: str | None,
-                    pair_column: str | None, batch_size: int) -> Iterator[RowBatch]:
+                    pair_column: str | None, batch_size: int,
+                    id_column: str | None = None) -> Iterator[RowBatch]:
     """Pick the columns now (a missing one is an error at once); convert rows lazily."""
     pa = _pyarrow()
     names = list(schema.names)
@@ -424,24 +468,29 @@ def _record_batches(name: str, schema: Any, batches: Iterator[Any], column: str 
     if pair_column is not None and pair_column not in names:
         raise DataError(f"{name} has no column {pair_column!r}; columns: {', '.join(names)}.",
                         fix="--pair-column NAME")
-    return _record_rows(batches, chosen, pair_column, batch_size)
+    if id_column is not None and id_column not in names:
+        raise DataError(f"{name} has no column {id_column!r}; columns: {', '.join(names)}.",
+                        fix="--id-column NAME")
+    return _record_rows(batches, chosen, pair_column, batch_size, id_column)
 
 
 def _record_rows(batches: Iterator[Any], chosen: str, pair_column: str | None,
-                 batch_size: int) -> Iterator[RowBatch]:
+                 batch_size: int, id_column: str | None = None) -> Iterator[RowBatch]:
     row = 0
     for record in batches:
         texts = record.column(chosen).to_pylist()
         pairs = record.column(pair_column).to_pylist() if pair_column else None
-        batcher = _Batcher(batch_size, pair_column is not None)
+        ids = record.column(id_column).to_pylist() if id_column else None
+        batcher = _Batcher(batch_size, pair_column is not None, id_column is not None)
         for i, text in enumerate(texts):
-            batcher.add(row + i + 1, text, pairs[i] if pairs is not None else "")
+            batcher.add(row + i + 1, text, pairs[i] if pairs is not None else "",
+                        ids[i] if ids is not None else None)
         row += len(texts)
         yield batcher.take(record.nbytes)
 
 
 def _parquet(path: Path, column: str | None, pair_column: str | None,
-             batch_size: int) -> Iterator[RowBatch]:
+             batch_size: int, id_column: str | None = None) -> Iterator[RowBatch]:
     """Open the file and check its columns now; read its rows as the batches are taken."""
     _pyarrow()
     import pyarrow.parquet as pq
@@ -453,14 +502,14 @@ def _parquet(path: Path, column: str | None, pair_column: str | None,
                         fix="check the file, or --input-format jsonl (or csv) if it is not "
                             "Parquet") from None
     schema = file.schema_arrow
-    wanted = [c for c in (column, pair_column) if c]
-    columns = wanted if wanted and all(c in schema.names for c in wanted) else None
+    wanted = [c for c in (column, pair_column, id_column) if c]
+    columns = wanted if column and all(c in schema.names for c in wanted) else None
     return _record_batches(str(path), schema, file.iter_batches(
-        batch_size=batch_size, columns=columns), column, pair_column, batch_size)
+        batch_size=batch_size, columns=columns), column, pair_column, batch_size, id_column)
 
 
 def _arrow_folder(folder: Path, column: str | None, pair_column: str | None,
-                  batch_size: int) -> Iterator[RowBatch]:
+                  batch_size: int, id_column: str | None = None) -> Iterator[RowBatch]:
     pa = _pyarrow()
     files = sorted(folder.glob("*.arrow"))
     if not files:
@@ -469,7 +518,7 @@ def _arrow_folder(folder: Path, column: str | None, pair_column: str | None,
     for path in files:
         reader, batches = _open_arrow(pa, path)
         rows = _record_batches(repr(str(path)), reader.schema, batches, column, pair_column,
-                               batch_size)
+                               batch_size, id_column)
         try:
             yield from rows
         except (pa.ArrowException, OSError) as exc:

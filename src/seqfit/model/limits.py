@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from .._checks import is_int, known_limit
@@ -24,6 +25,7 @@ from .positions import (
     positions_from_pad_id,
     side_limits,
 )
+from .sentence import SentenceConfig, read_sentence_config, sentence_sentence
 
 Kind = Literal["encoder", "decoder", "encoder-decoder"]
 LimitSource = Literal["model", "tokenizer", "trained", "none"]
@@ -86,6 +88,8 @@ class ModelLimits:
     padding: Padding
     derivation: tuple[str, ...]
     warnings: tuple[str, ...]
+    #: sentence-transformers / cross-encoder facts of the folder (None for plain transformers)
+    sentence: SentenceConfig | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """All facts as JSON-ready data."""
@@ -162,6 +166,10 @@ def limits_of(loaded: Loaded) -> ModelLimits:
         content = effective - special.single
         content_pair = effective - special.pair
 
+    sentence = _sentence_config(loaded)
+    if sentence is not None:
+        notes.append(sentence_sentence(sentence, effective, enc.max_tokens))
+
     pad_positions = positions_from_pad_id(enc_config)
     padding = _padding(model_type, kind, enc.position_kind, accepts_positions, pad_positions)
     tokenizer_types = tok is not None and "token_type_ids" in getattr(
@@ -203,6 +211,7 @@ def limits_of(loaded: Loaded) -> ModelLimits:
         padding=padding,
         derivation=tuple(notes),
         warnings=tuple(warnings),
+        sentence=sentence,
     )
 
 
@@ -224,6 +233,23 @@ def _check_number_fields(config: Any, name: str | None) -> None:
             f"config.json of {name or 'the model'} has {field} = {shown}; it must be a whole "
             "number.", model=str(name), reason="invalid",
             fix=f'set "{field}": {fix_value} in config.json (a number, without quotes)')
+
+
+def _sentence_config(loaded: Loaded) -> SentenceConfig | None:
+    """The sentence-transformers facts of the folder the model came from, read from its files
+    (the same on the file path and the transformers path)."""
+    from .files import hub_snapshot
+
+    for name in (getattr(loaded.config, "name_or_path", None), loaded.name):
+        if not isinstance(name, str) or not name:
+            continue
+        folder = Path(name).expanduser()
+        if folder.is_dir():
+            return read_sentence_config(folder)
+        snapshot = hub_snapshot(name)
+        if snapshot is not None:
+            return read_sentence_config(snapshot)
+    return None
 
 
 def _int(value: Any) -> int | None:
