@@ -118,23 +118,36 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
           "whether the model is a token classifier: labels with one entry per word instead of "
           "one per word piece; compare len(labels[i]) with len(input_ids[i])"),
     # --- attention masks -----------------------------------------------------------------------
-    _rule("bad_attention_mask", r"attention[_ ]mask.{0,60}(?:should be of size|should have size|"
-          r"must be (?:of )?(?:2D|4D|shape|size)|has (?:shape|size)|of shape|inconsistent|"
-          r"doesn't match|does not match|must have|should be a \dd|dims|dimensions)|"
-          r"(?:mask|padding mask).{0,40}(?:should be a \dd|does not align|shape .{0,40} "
+    # a mask of another size than the ids (or than the shape the model builds from them) is two
+    # inputs that disagree: shape_mismatch, as codes.py defines it and the corpus triggers it
+    _rule("shape_mismatch", r"attention[_ ]mask.{0,60}(?:should be of size|should have size|"
+          r"doesn't match|does not match|inconsistent)|(?:input_ids|inputs_embeds) and "
+          r"(?:the )?attention[_ ]mask.{0,40}same (?:shape|size|length)|"
+          r"(?:key )?padding mask does not align"),
+    _rule("bad_attention_mask", r"attention[_ ]mask.{0,60}(?:"
+          r"must be (?:of )?(?:2D|4D|shape|size)|has (?:shape|size)|of shape|"
+          r"must have|should be a \dd|dims|dimensions)|"
+          r"(?:mask|padding mask).{0,40}(?:should be a \dd|shape .{0,40} "
           r"doesn't match)|strongly recommend passing in an .?attention_mask|"
           r"attention mask (?:is not set|and the pad token id were not set)|"
           r"pass your input's .?attention_mask|both side of attention_mask has zero|"
           r"Custom 4D attention mask|attention_mask.{0,40}(?:zero|all zeros|invalid|binary|"
           r"0 or 1|only 0s? and 1s?)"),
     # --- padding side --------------------------------------------------------------------------
+    # a value that is not a side at all is an invalid option, not the wrong side
+    _rule("truncation_padding_options", r"padding[_ ]side.{0,30}(?:one of|selected between|"
+          r"must be (?:either )?'?(?:left|right))"),
     _rule("padding_side", r"right-padding was detected|padding_side\s*=\s*'right'|"
+          r"padding[_ ]side (?:is )?(?:set to )?'?(?:right|left)'?.{0,120}(?:generat|inference|"
+          r"training|flash|causal)|"
           r"padding side is 'right'|requires left padding|padding_side.{0,30}left.{0,60}"
           r"(?:generat|flash|decoder)|left padding.{0,60}(?:generat|flash|causal)|"
           r"(?:padded|padding) on the (?:right|left).{0,60}(?:generat|flash|unexpected)|"
           r"ends in a padding token"),
     # --- pad token -----------------------------------------------------------------------------
-    _rule("missing_pad_token", r"does not have a padding token|no padding token|"
+    _rule("missing_pad_token", r"(?:does not|doesn't) have a (?:pad|padding) token|"
+          r"no (?:pad|padding) token|Using pad_token, but it is not set|"
+          r"make sure (?:that )?.?pad_token_id.? is defined|"
           r"pad_token_id.{0,40}(?:has to be|must be|needs to be|is required|not set|is None|"
           r"should be positive)|pad token.{0,40}(?:not set|is None|must be set|required)|"
           r"Setting .?pad_token_id.? to .?eos_token_id|"
@@ -170,7 +183,8 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
     _rule("stride_overflow", r"stride.{0,80}(?:max_len|max length|max_seq_len|max_length|"
           r"model_max_length|strictly less|greater than or equal)|"
           r"(?:max_len|max_seq_len).{0,60}stride|superior to stride|"
-          r"overflowing tokens are not returned"),
+          r"overflowing tokens are not returned|"
+          r"which is greater than or equal to its effective max length"),
     _rule("truncation_padding_options", r"Truncation was not explicitly activated|"
           r".?max_length.? is ignored when .?padding|truncation=True.{0,40}max_length.{0,30}"
           r"defined|padding=.{0,40}MAX_LENGTH.{0,40}max_length is defined|"
