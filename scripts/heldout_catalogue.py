@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "tests" / "diagnose"))
 from test_catalogue import render  # noqa: E402
 
 import seqfit  # noqa: E402
-from seqfit.diagnose import engine  # noqa: E402
+from seqfit.diagnose import evidence  # noqa: E402
 from seqfit.diagnose.catalogue import Catalogue, Row, load  # noqa: E402
 
 
@@ -56,7 +56,7 @@ def measure(full: Catalogue, out: set[str]) -> tuple[int, int, int, int, list[st
     on = [r for r in test if r.code != "unknown"]
     off = [r for r in test if r.code == "unknown"]
     misses: list[str] = []
-    with mock.patch.object(engine, "load", lambda: train):
+    with mock.patch.object(evidence, "load", lambda: train):
         right_on = 0
         for row in on:
             got = seqfit.explain(render(row)[0]).best.code

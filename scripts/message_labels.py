@@ -110,7 +110,8 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
     _rule("label_out_of_range", r"^Target \{[^}]*\} is out of bounds|Target \{?[^{}]*\}? is out "
           r"of bounds|labels?.{0,60}(?:num_labels|n_classes|number of (?:labels|classes))|"
           r"(?:num_labels|number of labels).{0,60}labels? (?:value|id)"),
-    _rule("label_alignment", r"labels?.{0,80}(?:sequence length|same (?:sequence )?length as|"
+    _rule("label_alignment", r"labels? must match .?input_ids.? shape|"
+          r"labels?.{0,80}(?:sequence length|same (?:sequence )?length as|"
           r"length of (?:the )?input_ids|word pieces|seq_len)|"
           r"(?:sequence length|seq_len).{0,60}labels"),
     _rule("shape_mismatch", r"Expected input batch_size \(.{0,40}\) to match target batch_size",
@@ -131,12 +132,14 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
           r"doesn't match)|strongly recommend passing in an .?attention_mask|"
           r"attention mask (?:is not set|and the pad token id were not set)|"
           r"pass your input's .?attention_mask|both side of attention_mask has zero|"
-          r"Custom 4D attention mask|attention_mask.{0,40}(?:zero|all zeros|invalid|binary|"
+          r"Custom 4D attention mask|(?:two|2)-dimensional attention masks|"
+          r"attention_mask.{0,40}(?:zero|all zeros|invalid|binary|"
           r"0 or 1|only 0s? and 1s?)"),
     # --- padding side --------------------------------------------------------------------------
     # a value that is not a side at all is an invalid option, not the wrong side
-    _rule("truncation_padding_options", r"padding[_ ]side.{0,30}(?:one of|selected between|"
-          r"must be (?:either )?'?(?:left|right))"),
+    _rule("truncation_padding_options", r"(?:padding|truncation)[_ ]side.{0,30}(?:one of|"
+          r"selected between|must be (?:either )?'?(?:left|right))|If (?:padding|truncation) is a "
+          r"string|Value for (?:padding|truncation) must be"),
     _rule("padding_side", r"right-padding was detected|padding_side\s*=\s*'right'|"
           r"padding[_ ]side (?:is )?(?:set to )?'?(?:right|left)'?.{0,120}(?:generat|inference|"
           r"training|flash|causal)|"
@@ -147,7 +150,8 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
     # --- pad token -----------------------------------------------------------------------------
     _rule("missing_pad_token", r"(?:does not|doesn't) have a (?:pad|padding) token|"
           r"no (?:pad|padding) token|Using pad_token, but it is not set|"
-          r"make sure (?:that )?.?pad_token_id.? is defined|"
+          r"make sure (?:that )?.?pad_token_id.? is defined|make sure to set the .?pad_token_id|"
+          r"(?:has|have) a .?pad_token(?:_id)?.? when|"
           r"pad_token_id.{0,40}(?:has to be|must be|needs to be|is required|not set|is None|"
           r"should be positive)|pad token.{0,40}(?:not set|is None|must be set|required)|"
           r"Setting .?pad_token_id.? to .?eos_token_id|"
@@ -171,7 +175,9 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
           r"prompt|Increase max_length from|input_length.{0,40}bigger than.{0,30}max_length|"
           r"min_length.{0,60}max_length|max_length.{0,60}min_length|"
           r"(?:default|model-agnostic).{0,30}max_length.{0,60}generat|"
-          r"maximum length of the generation"),
+          r"maximum length of the generation|"
+          # a pipeline's advice on generate()'s max_length against the input
+          r"max_length is set to .{0,40}input_length is only"),
     # --- the tokenizer's limits and options ----------------------------------------------------
     _rule("model_max_length_sentinel", r"no maximum length is provided and the model has no "
           r"predefined maximum length|model_max_length.{0,60}(?:very large|1e30|not set|"
@@ -239,7 +245,8 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
           r"input_ids|token_type_ids|labels|position_ids)|"
           r"(?:input_ids|inputs_embeds|position_ids|decoder_input_ids).{0,60}(?:of shape|"
           r"shape .{0,20}(?:but|does not|doesn't)|should be of size|must be (?:2D|of shape))|"
-          r"Expected input ids of shape|"
+          r"Expected input ids of shape|input ids should be of shape|"
+          r"position_ids (?:first|second) dim .{0,30}must match|"
           r"You cannot specify both input_ids and inputs_embeds|"
           r"have to specify either (?:input_ids|decoder_input_ids)|"
           r"position_ids.{0,60}(?:incorrect|must be provided)"),

@@ -8,16 +8,15 @@ Two ways to read a text against it:
   text holds the row's rarest literal words (a set lookup), so a text costs a handful of regular
   expressions, not thousands.
 - :meth:`Catalogue.similar`: wording families, for messages of releases that were not mined.
-  Words and word pairs of the text are weighted by how rare they are across the catalogue
-  (tf-idf) and compared with every row that shares one; the nearest rows vote with their codes,
-  off-topic rows for ``unknown``.
+  Words, word pairs and concepts of the text (:func:`~seqfit.diagnose.families.terms`) are
+  weighted by how rare they are across the catalogue (tf-idf) and compared with every row that
+  shares one; the nearest rows vote with their codes, off-topic rows for ``unknown``.
 
 Nothing is read until the first call; nothing heavy is imported.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import re
@@ -27,15 +26,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .families import terms
+
 PATH = Path(__file__).with_name("messages.jsonl")
-WORD = re.compile(r"[a-z][a-z0-9_]*[a-z0-9]|[a-z]")
 ANCHOR_WORD = re.compile(r"[a-z][a-z0-9_]{3,}")
 FIELD = re.compile(r"\{[^{}]*\}")
-STOP = frozenset(
-    "the a an of to and or in is are be for with this that it as by on at from your you not but "
-    "if can will has have was were should must please make sure which when set use using "
-    "got been its than then there their these those into only also may might".split())
 INT = re.compile(r"-?\d+")
+PROSE = re.compile(r"\b[A-Za-z]{2,}\b")
 
 
 @dataclass(frozen=True)
@@ -71,6 +68,13 @@ class Match:
     row: Row
     evidence: dict[str, Any]
     covered: int  # characters of fixed text matched: more is more specific
+    share: float = 1.0  # of the characters of the line it matched in, the share it spans
+    prose: bool = False  # a field took a run of words, not a value: a generic phrase matched
+
+    @property
+    def says_it(self) -> bool:
+        """Whether the template is the message of its line, not a generic phrase inside it."""
+        return not self.prose and (self.share >= 0.6 or self.covered >= 20)
 
 
 @dataclass
@@ -122,7 +126,14 @@ class Catalogue:
             if hit is None:
                 continue
             row = self.rows[i]
-            found.append(Match(row, _numbers(row, hit), len(row.literal.replace(" ", ""))))
+            covered = len(row.literal.replace(" ", ""))
+            start = text.rfind("\n", 0, hit.start()) + 1
+            end = text.find("\n", hit.end())
+            line = text[start:end if end >= 0 else len(text)]
+            span = len(hit.group(0).replace(" ", ""))
+            share = min(1.0, span / max(1, len(line.replace(" ", ""))))
+            prose = any(len(PROSE.findall(v)) > 3 for v in hit.groupdict().values() if v)
+            found.append(Match(row, _numbers(row, hit), covered, share, prose))
         found.sort(key=lambda m: -m.covered)
         return found
 
@@ -130,14 +141,14 @@ class Catalogue:
     def _vectorise(self) -> None:
         if self._vectors or not self.rows:
             return
-        terms = [_terms(row.literal) for row in self.rows]
+        terms_of = [terms(row.template) for row in self.rows]
         frequency: dict[str, int] = {}
-        for found in terms:
+        for found in terms_of:
             for term in set(found):
                 frequency[term] = frequency.get(term, 0) + 1
         n = len(self.rows)
         self._idf = {t: math.log((1 + n) / (1 + f)) + 1.0 for t, f in frequency.items()}
-        for i, found in enumerate(terms):
+        for i, found in enumerate(terms_of):
             vector = _weights(found, self._idf)
             self._vectors.append(vector)
             for term in vector:
@@ -147,7 +158,7 @@ class Catalogue:
                 ) -> list[tuple[Row, float]]:
         """The rows whose wording is nearest to ``text`` (cosine of tf-idf weights), best first."""
         self._vectorise()
-        query = _weights(_terms(text), self._idf)
+        query = _weights(terms(text), self._idf)
         if not query:
             return []
         allowed = None if rows is None else set(rows)
@@ -158,12 +169,6 @@ class Catalogue:
                     scores[i] = scores.get(i, 0.0) + weight * self._vectors[i][term]
         best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
         return [(self.rows[i], score) for i, score in best]
-
-
-def _terms(text: str) -> list[str]:
-    """Words (fields and numbers dropped) and neighbouring word pairs."""
-    words = [w for w in WORD.findall(FIELD.sub(" ", text.lower())) if w not in STOP]
-    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def _weights(terms: Iterable[str], idf: dict[str, float]) -> dict[str, float]:
