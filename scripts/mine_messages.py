@@ -486,6 +486,21 @@ def row_json(row: Row, lab: Label, all_releases: list[str]) -> dict[str, object]
     return record
 
 
+def write_index(path: Path) -> None:
+    """The wording index of the catalogue at ``path``, beside it (``messages.index.json``):
+    explain reads it instead of building it in every process that needs it."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from seqfit.diagnose.catalogue import build_index, load
+
+    catalogue = load(str(path))
+    index = build_index(catalogue.rows)
+    out = path.with_name(path.stem + ".index.json")
+    with open(out, "w", encoding="utf-8") as stream:
+        json.dump(index, stream, ensure_ascii=False, separators=(",", ":"))
+        stream.write("\n")
+    print(f"wrote the wording index to {out} ({out.stat().st_size / 2**20:.1f} MiB)")
+
+
 def relabelled(path: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
     """The catalogue at ``path`` with every row labelled again by the current rules (its code,
     candidates, question and which field carries which number); rows the rules now drop go."""
@@ -550,6 +565,7 @@ def main() -> None:
         out.write(json.dumps(header) + "\n")
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_index(Path(args.out))
     counts: dict[str, int] = {}
     for record in records:
         counts[str(record["code"])] = counts.get(str(record["code"]), 0) + 1

@@ -17,14 +17,14 @@ from __future__ import annotations
 import math
 import re
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ..errors import Code, InputError
 from .codes import CODES
 from .evidence import FATAL, MIN_SCORE, on_topic, soft_unknown, votes_for
-from .logs import MAX_LINE, excerpt, lines_of
+from .logs import chunks_of, excerpt, text_chunks
 from .signatures import FRAME_HINTS, Vote, innermost
 
 TRACEBACK_START = "Traceback (most recent call last):"
@@ -98,9 +98,9 @@ def explain(error: BaseException | str | IO[str] | IO[bytes], *, model: Any = No
     if isinstance(error, BaseException):
         text = exception_text(error)
     elif isinstance(error, str):
-        text = error if len(error) <= SMALL else excerpt(_cut_lines(error))
+        text = error if len(error) <= SMALL else excerpt(text_chunks(error))
     elif hasattr(error, "read"):
-        text = excerpt(lines_of(error))
+        text = excerpt(chunks_of(error))
     else:
         raise InputError(f"explain() takes an exception, a text or an open file, not "
                          f"{type(error).__name__}.", fix="seqfit.explain(str(error)), or "
@@ -121,11 +121,6 @@ def explain(error: BaseException | str | IO[str] | IO[bytes], *, model: Any = No
 
 SUPPORT = 0.8  # weight of a message logged before the error, relative to the error's own
 SMALL = 200_000  # characters of a text explained as it is; longer texts are cut like a log
-
-
-def _cut_lines(text: str) -> Iterator[str]:
-    for line in text.splitlines():
-        yield line[:MAX_LINE]
 
 
 #: Messages logged before an error that name its cause: a pair that could not be truncated, a

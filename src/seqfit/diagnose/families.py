@@ -16,9 +16,9 @@ those wordings to one name each. Two things read them:
   and checked against its off-topic ones (``tests/diagnose/test_catalogue.py``), never from a
   particular user's message.
 
->>> sorted(concepts("ValueError: the tokenizer has no pad token set"))
-['missing', 'pad_token', 'padding']
->>> [v.code for v in family_votes("Requested tokens (4611) exceed context window of 4096")]
+>>> sorted(concepts("ValueError: the tokenizer has no pad token set") & {"pad_token", "missing"})
+['missing', 'pad_token']
+>>> [v.code for v in family_votes("the input has 700 tokens, more than the model's limit of 512")]
 ['over_max_positions']
 """
 
@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from ..errors import Code
 from .signatures import Vote
@@ -161,12 +164,23 @@ OFF_TOPIC = frozenset({"memory", "dtype", "device", "hub", "files", "install", "
                        "media"})
 
 WORD = re.compile(r"[a-z][a-z0-9_]*[a-z0-9]|[a-z]")
+#: Changes when the terms of a text change: the stored wording index is rebuilt then.
+TERMS_VERSION = 1
 FIELD = re.compile(r"\{[^{}]*\}")
 STOP = frozenset(
     "the a an of to and or in is are be for with this that it as by on at from your you not but "
     "if can will has have was were should must please make sure which when set use using "
     "got been its than then there their these those into only also may might".split())
 EXCEPTION = re.compile(r"(?:error|exception|warning)$")
+
+
+def _lexicon() -> str:
+    return "\n".join([str(TERMS_VERSION), *(f"{k}={p.pattern}" for k, p in CONCEPTS.items()),
+                      " ".join(sorted(STOP))])
+
+
+#: The lexicon as text: what the stored wording index depends on besides the templates.
+LEXICON = _lexicon()
 
 
 def normalise(text: str) -> str:
@@ -177,8 +191,56 @@ def normalise(text: str) -> str:
 
 def concepts(text: str) -> frozenset[str]:
     """The concepts a text holds."""
-    lowered = normalise(text)
-    return frozenset(name for name, pattern in CONCEPTS.items() if pattern.search(lowered))
+    return frozenset(_concepts(normalise(text)))
+
+
+def _concepts(lowered: str) -> Iterator[str]:
+    for name, pattern in CONCEPTS.items():
+        needles = _needles_of()[name]
+        if (needles is None or any(n in lowered for n in needles)) and pattern.search(lowered):
+            yield name
+
+
+@lru_cache(maxsize=1)
+def _needles_of() -> dict[str, tuple[str, ...] | None]:
+    return {name: _needles(pattern) for name, pattern in CONCEPTS.items()}
+
+
+def _needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains (a substring test is far
+    cheaper than a search with many alternatives), or None when there is no such set."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        return _must(list(_parser.parse(pattern.pattern)))
+    except Exception:  # pragma: no cover - only a speed-up: without it every pattern runs
+        return None
+
+
+def _must(items: list[tuple[Any, Any]]) -> tuple[str, ...] | None:
+    best: tuple[str, ...] | None = None
+    run = ""
+    for op, arg in [*items, (None, None)]:
+        name = str(op)
+        if name == "LITERAL":
+            run += chr(arg)
+            continue
+        if len(run) >= 2 and (best is None or min(map(len, best)) < len(run)):
+            best = (run,)
+        run = ""
+        found: tuple[str, ...] | None = None
+        if name == "SUBPATTERN":
+            found = _must(list(arg[-1]))
+        elif name == "BRANCH":
+            branches = [_must(list(branch)) for branch in arg[1]]
+            if all(b is not None for b in branches):
+                found = tuple(n for b in branches if b for n in b)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] >= 1:
+            found = _must(list(arg[2]))
+        if found and min(map(len, found)) >= 2 and (
+                best is None or min(map(len, found)) > min(map(len, best))):
+            best = found
+    return best
 
 
 def stem(word: str) -> str:
@@ -208,7 +270,7 @@ def terms(text: str) -> list[str]:
             out.append(stem(word))
     stems = [stem(w) for w in words]
     out.extend(f"{a} {b}" for a, b in itertools.pairwise(stems))
-    out.extend("~" + name for name, pattern in CONCEPTS.items() if pattern.search(lowered))
+    out.extend("~" + name for name in _concepts(lowered))
     return out
 
 
