@@ -136,3 +136,21 @@ def test_a_catalogue_of_other_rows_never_reads_the_committed_index() -> None:
     assert fewer._load_stored() == {}
     text, _ = render(ON_TOPIC[0])
     assert fewer.similar(text)  # built from its own rows
+
+
+def _only_in(code: str, test) -> Row:
+    return next(r for r in ON_TOPIC if r.code == code and r.library == "transformers"
+                and r.only_in and test(r.only_in))
+
+
+def test_the_fix_fits_the_release_the_message_comes_from() -> None:
+    """The tokenizer call takes padding_side from transformers 4.46 on (its __call__ in 4.40.2
+    has no such argument, in 4.46.3 it has): a message only 4.40 has gets the attribute form,
+    one only 4.46 and later have gets the argument."""
+    old = _only_in("padding_side", lambda found: all(v < "4.46" for v in found))
+    new = _only_in("padding_side", lambda found: all(v >= "4.46" for v in found))
+    old_fix = seqfit.explain(render(old)[0]).best.fix
+    new_fix = seqfit.explain(render(new)[0]).best.fix
+    assert old_fix.startswith("tokenizer.padding_side = 'left'")
+    assert "takes padding_side only from transformers 4.46" in old_fix
+    assert new_fix.startswith("tokenizer(prompts, padding_side='left'")

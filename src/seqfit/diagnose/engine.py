@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from ..errors import Code, InputError
 from .codes import CODES
-from .evidence import FATAL, MIN_SCORE, on_topic, soft_unknown, votes_for
+from .evidence import FATAL, MIN_SCORE, Release, on_topic, soft_unknown, votes_for
 from .logs import chunks_of, excerpt, text_chunks
 from .signatures import FRAME_HINTS, Vote, innermost
 
@@ -169,7 +169,7 @@ class Segment:
     frames: tuple[str, ...]
     fatal: bool
     votes: tuple[Vote, ...]
-    releases: dict[Code, str]
+    releases: dict[Code, Release]
     question: str | None
 
 
@@ -333,7 +333,7 @@ def _with_limits(vote: Vote, limits: Any) -> Vote:
 
 
 def _rank(votes: list[Vote], excerpt: str, frames: tuple[str, ...], limits: Any,
-          question: str | None = None, releases: dict[Code, str] | None = None
+          question: str | None = None, releases: dict[Code, Release] | None = None
           ) -> Explanation:
     scores: dict[Code, float] = {}
     evidence: dict[Code, dict[str, Any]] = {}
@@ -365,11 +365,14 @@ def _rank(votes: list[Vote], excerpt: str, frames: tuple[str, ...], limits: Any,
 
 
 def _diagnosis(code: Code, confidence: float, evidence: dict[str, Any], limits: Any,
-               release: str | None = None) -> Diagnosis:
+               release: Release | None = None) -> Diagnosis:
+    """A code's words filled with the numbers; the fix of the releases that have the matched
+    message where the API differs between releases."""
     info = CODES[code]
     values = _known_values(evidence, limits)
-    return Diagnosis(code, info.title, fill(info.cause, values), fill(info.fix, values),
-                     evidence, confidence, release)
+    fix = release.fix if release is not None and release.fix else info.fix
+    return Diagnosis(code, info.title, fill(info.cause, values), fill(fix, values), evidence,
+                     confidence, release.note if release is not None else None)
 
 
 def _known_values(evidence: dict[str, Any], limits: Any) -> dict[str, Any]:

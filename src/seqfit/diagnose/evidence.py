@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from ..errors import Code
 from .catalogue import Catalogue, Row, load, release_note
+from .codes import release_fix
 from .families import family_votes
 from .signatures import SIGNATURES, Vote
 
@@ -73,14 +75,23 @@ def on_topic(votes: Iterable[Vote]) -> bool:
     return best >= MIN_SCORE and best > soft_unknown(votes)
 
 
+@dataclass(frozen=True)
+class Release:
+    """The releases whose message was matched, when not every mined release has it: the note
+    shown to people, and the fix that fits them where the API differs (else None)."""
+
+    note: str
+    fix: str | None = None
+
+
 def votes_for(text: str, message: str, frames: tuple[str, ...],
               catalogue: Catalogue | None = None
-              ) -> tuple[list[Vote], dict[Code, str], str | None]:
+              ) -> tuple[list[Vote], dict[Code, Release], str | None]:
     """Votes of the hand-written rules on the whole segment ``text``, and of the catalogue (exact
     templates, then wording and keyword families) on its ``message``; the releases that have the
     matched messages, and the question that tells an ambiguous template's candidates apart."""
     votes: list[Vote] = []
-    releases: dict[Code, str] = {}
+    releases: dict[Code, Release] = {}
     question = None
     ambiguous: Row | None = None
     last = last_error_line(message)
@@ -118,7 +129,8 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
             votes.append(Vote(code, weight, found.evidence, f"catalogue {row.id}"))
             note = release_note(row, catalogue.releases)
             if note:
-                releases.setdefault(code, note)
+                releases.setdefault(code, Release(note, release_fix(code, row.library,
+                                                                    row.only_in)))
     if message and not never and not decisive and not on_topic(votes):
         focus = _focus(message)
         votes.extend(wording_votes(catalogue, focus))
