@@ -110,7 +110,8 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
     _rule("label_out_of_range", r"^Target \{[^}]*\} is out of bounds|Target \{?[^{}]*\}? is out "
           r"of bounds|labels?.{0,60}(?:num_labels|n_classes|number of (?:labels|classes))|"
           r"(?:num_labels|number of labels).{0,60}labels? (?:value|id)"),
-    _rule("label_alignment", r"labels?.{0,80}(?:sequence length|same (?:sequence )?length as|"
+    _rule("label_alignment", r"labels? must match .?input_ids.? shape|"
+          r"labels?.{0,80}(?:sequence length|same (?:sequence )?length as|"
           r"length of (?:the )?input_ids|word pieces|seq_len)|"
           r"(?:sequence length|seq_len).{0,60}labels"),
     _rule("shape_mismatch", r"Expected input batch_size \(.{0,40}\) to match target batch_size",
@@ -118,23 +119,39 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
           "whether the model is a token classifier: labels with one entry per word instead of "
           "one per word piece; compare len(labels[i]) with len(input_ids[i])"),
     # --- attention masks -----------------------------------------------------------------------
-    _rule("bad_attention_mask", r"attention[_ ]mask.{0,60}(?:should be of size|should have size|"
-          r"must be (?:of )?(?:2D|4D|shape|size)|has (?:shape|size)|of shape|inconsistent|"
-          r"doesn't match|does not match|must have|should be a \dd|dims|dimensions)|"
-          r"(?:mask|padding mask).{0,40}(?:should be a \dd|does not align|shape .{0,40} "
+    # a mask of another size than the ids (or than the shape the model builds from them) is two
+    # inputs that disagree: shape_mismatch, as codes.py defines it and the corpus triggers it
+    _rule("shape_mismatch", r"attention[_ ]mask.{0,60}(?:should be of size|should have size|"
+          r"doesn't match|does not match|inconsistent)|(?:input_ids|inputs_embeds) and "
+          r"(?:the )?attention[_ ]mask.{0,40}same (?:shape|size|length)|"
+          r"(?:key )?padding mask does not align"),
+    _rule("bad_attention_mask", r"attention[_ ]mask.{0,60}(?:"
+          r"must be (?:of )?(?:2D|4D|shape|size)|has (?:shape|size)|of shape|"
+          r"must have|should be a \dd|dims|dimensions)|"
+          r"(?:mask|padding mask).{0,40}(?:should be a \dd|shape .{0,40} "
           r"doesn't match)|strongly recommend passing in an .?attention_mask|"
           r"attention mask (?:is not set|and the pad token id were not set)|"
           r"pass your input's .?attention_mask|both side of attention_mask has zero|"
-          r"Custom 4D attention mask|attention_mask.{0,40}(?:zero|all zeros|invalid|binary|"
+          r"Custom 4D attention mask|(?:two|2)-dimensional attention masks|"
+          r"attention_mask.{0,40}(?:zero|all zeros|invalid|binary|"
           r"0 or 1|only 0s? and 1s?)"),
     # --- padding side --------------------------------------------------------------------------
+    # a value that is not a side at all is an invalid option, not the wrong side
+    _rule("truncation_padding_options", r"(?:padding|truncation)[_ ]side.{0,30}(?:one of|"
+          r"selected between|must be (?:either )?'?(?:left|right))|If (?:padding|truncation) is a "
+          r"string|Value for (?:padding|truncation) must be"),
     _rule("padding_side", r"right-padding was detected|padding_side\s*=\s*'right'|"
+          r"padding[_ ]side (?:is )?(?:set to )?'?(?:right|left)'?.{0,120}(?:generat|inference|"
+          r"training|flash|causal)|"
           r"padding side is 'right'|requires left padding|padding_side.{0,30}left.{0,60}"
           r"(?:generat|flash|decoder)|left padding.{0,60}(?:generat|flash|causal)|"
           r"(?:padded|padding) on the (?:right|left).{0,60}(?:generat|flash|unexpected)|"
           r"ends in a padding token"),
     # --- pad token -----------------------------------------------------------------------------
-    _rule("missing_pad_token", r"does not have a padding token|no padding token|"
+    _rule("missing_pad_token", r"(?:does not|doesn't) have a (?:pad|padding) token|"
+          r"no (?:pad|padding) token|Using pad_token, but it is not set|"
+          r"make sure (?:that )?.?pad_token_id.? is defined|make sure to set the .?pad_token_id|"
+          r"(?:has|have) a .?pad_token(?:_id)?.? when|"
           r"pad_token_id.{0,40}(?:has to be|must be|needs to be|is required|not set|is None|"
           r"should be positive)|pad token.{0,40}(?:not set|is None|must be set|required)|"
           r"Setting .?pad_token_id.? to .?eos_token_id|"
@@ -158,7 +175,9 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
           r"prompt|Increase max_length from|input_length.{0,40}bigger than.{0,30}max_length|"
           r"min_length.{0,60}max_length|max_length.{0,60}min_length|"
           r"(?:default|model-agnostic).{0,30}max_length.{0,60}generat|"
-          r"maximum length of the generation"),
+          r"maximum length of the generation|"
+          # a pipeline's advice on generate()'s max_length against the input
+          r"max_length is set to .{0,40}input_length is only"),
     # --- the tokenizer's limits and options ----------------------------------------------------
     _rule("model_max_length_sentinel", r"no maximum length is provided and the model has no "
           r"predefined maximum length|model_max_length.{0,60}(?:very large|1e30|not set|"
@@ -170,7 +189,8 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
     _rule("stride_overflow", r"stride.{0,80}(?:max_len|max length|max_seq_len|max_length|"
           r"model_max_length|strictly less|greater than or equal)|"
           r"(?:max_len|max_seq_len).{0,60}stride|superior to stride|"
-          r"overflowing tokens are not returned"),
+          r"overflowing tokens are not returned|"
+          r"which is greater than or equal to its effective max length"),
     _rule("truncation_padding_options", r"Truncation was not explicitly activated|"
           r".?max_length.? is ignored when .?padding|truncation=True.{0,40}max_length.{0,30}"
           r"defined|padding=.{0,40}MAX_LENGTH.{0,40}max_length is defined|"
@@ -225,7 +245,8 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
           r"input_ids|token_type_ids|labels|position_ids)|"
           r"(?:input_ids|inputs_embeds|position_ids|decoder_input_ids).{0,60}(?:of shape|"
           r"shape .{0,20}(?:but|does not|doesn't)|should be of size|must be (?:2D|of shape))|"
-          r"Expected input ids of shape|"
+          r"Expected input ids of shape|input ids should be of shape|"
+          r"position_ids (?:first|second) dim .{0,30}must match|"
           r"You cannot specify both input_ids and inputs_embeds|"
           r"have to specify either (?:input_ids|decoder_input_ids)|"
           r"position_ids.{0,60}(?:incorrect|must be provided)"),

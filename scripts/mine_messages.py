@@ -25,6 +25,11 @@ Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and 
         --source peft=... --source trl=... --source datasets=...
 
 Deterministic: the same sources give the same file, byte for byte.
+
+After a change to the labelling rules only, ``--relabel`` re-labels the committed catalogue in a
+few seconds (the same result as mining again from the same sources, without reading them)::
+
+    .venv/bin/python scripts/mine_messages.py --relabel
 """
 
 from __future__ import annotations
@@ -481,6 +486,54 @@ def row_json(row: Row, lab: Label, all_releases: list[str]) -> dict[str, object]
     return record
 
 
+def write_index(path: Path) -> None:
+    """The wording index of the catalogue at ``path``, beside it (``messages.index.json``):
+    explain reads it instead of building it in every process that needs it."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from seqfit.diagnose.catalogue import build_index, load
+
+    catalogue = load(str(path))
+    index = build_index(catalogue.rows)
+    out = path.with_name(path.stem + ".index.json")
+    with open(out, "w", encoding="utf-8") as stream:
+        json.dump(index, stream, ensure_ascii=False, separators=(",", ":"))
+        stream.write("\n")
+    print(f"wrote the wording index to {out} ({out.stat().st_size / 2**20:.1f} MiB)")
+
+
+def relabelled(path: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The catalogue at ``path`` with every row labelled again by the current rules (its code,
+    candidates, question and which field carries which number); rows the rules now drop go."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    records: list[dict[str, object]] = []
+    for line in lines[1:]:
+        record = json.loads(line)
+        lab = label(record["template"], record["library"], record["kind"])
+        if lab is None:
+            continue
+        names = re.findall(r"\(\?P<(\w+)>", record["matcher"])
+        record["code"] = lab.code
+        record["numbers"] = {name: key for name, key in zip(
+            names, lab.evidence(names), strict=True) if key}
+        record.pop("candidates", None)
+        record.pop("question", None)
+        if lab.candidates:
+            record["candidates"] = list(lab.candidates)
+            record["question"] = lab.question
+        records.append(_ordered(record))
+    return header, records
+
+
+KEY_ORDER = ("id", "code", "template", "matcher", "numbers", "kind", "library", "releases",
+             "files", "sources", "candidates", "question", "only_in")
+
+
+def _ordered(record: dict[str, object]) -> dict[str, object]:
+    """The keys in the order :func:`row_json` writes them, so a relabelled file diffs cleanly."""
+    return {key: record[key] for key in KEY_ORDER if key in record}
+
+
 def _release_key(version: str) -> tuple[int, ...]:
     return tuple(int(x) for x in re.findall(r"\d+", version)[:3])
 
@@ -492,21 +545,27 @@ def main() -> None:
     parser.add_argument("--source", action="append", default=[],
                         help="NAME=DIR: an unpacked wheel holding package NAME")
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--relabel", action="store_true",
+                        help="re-apply the labelling rules to the catalogue at --out, no mining")
     args = parser.parse_args()
-    rows, releases = collect(args)
-    records = []
-    for row in rows.values():
-        lab = label(template_text(row.parts), row.library, row.kind)
-        if lab is None:
-            continue  # not about input shape at all: not even worth a negative row
-        records.append(row_json(row, lab, releases.get(row.library, [])))
+    if args.relabel:
+        header, records = relabelled(Path(args.out))
+    else:
+        rows, releases = collect(args)
+        records = []
+        for row in rows.values():
+            lab = label(template_text(row.parts), row.library, row.kind)
+            if lab is None:
+                continue  # not about input shape at all: not even worth a negative row
+            records.append(row_json(row, lab, releases.get(row.library, [])))
+        header = {"catalogue": CATALOGUE_VERSION, "releases": {
+            k: sorted(v, key=_release_key) for k, v in sorted(releases.items())}}
     records.sort(key=lambda r: (str(r["library"]), str(r["template"]).lower()))
-    header = {"catalogue": CATALOGUE_VERSION, "releases": {
-        k: sorted(v, key=_release_key) for k, v in sorted(releases.items())}}
     with open(args.out, "w", encoding="utf-8") as out:
         out.write(json.dumps(header) + "\n")
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_index(Path(args.out))
     counts: dict[str, int] = {}
     for record in records:
         counts[str(record["code"])] = counts.get(str(record["code"]), 0) + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -13,7 +14,9 @@ from rich.text import Text
 from ..diagnose.engine import Explanation
 from ..model.limits import ModelLimits
 from ..model.positions import SideLimits
-from ..profiling.summary import Estimate, Profile
+
+if TYPE_CHECKING:  # numpy comes with them: seqfit explain renders without it
+    from ..profiling.summary import Estimate, Profile
 
 
 def _n(value: int | None, none: str = "no hard limit") -> str:

@@ -8,15 +8,16 @@ Two ways to read a text against it:
   text holds the row's rarest literal words (a set lookup), so a text costs a handful of regular
   expressions, not thousands.
 - :meth:`Catalogue.similar`: wording families, for messages of releases that were not mined.
-  Words and word pairs of the text are weighted by how rare they are across the catalogue
-  (tf-idf) and compared with every row that shares one; the nearest rows vote with their codes,
-  off-topic rows for ``unknown``.
+  Words, word pairs and concepts of the text (:func:`~seqfit.diagnose.families.terms`) are
+  weighted by how rare they are across the catalogue (tf-idf) and compared with every row that
+  shares one; the nearest rows vote with their codes, off-topic rows for ``unknown``.
 
 Nothing is read until the first call; nothing heavy is imported.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import math
@@ -27,15 +28,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .families import LEXICON, terms
+
 PATH = Path(__file__).with_name("messages.jsonl")
-WORD = re.compile(r"[a-z][a-z0-9_]*[a-z0-9]|[a-z]")
 ANCHOR_WORD = re.compile(r"[a-z][a-z0-9_]{3,}")
 FIELD = re.compile(r"\{[^{}]*\}")
-STOP = frozenset(
-    "the a an of to and or in is are be for with this that it as by on at from your you not but "
-    "if can will has have was were should must please make sure which when set use using "
-    "got been its than then there their these those into only also may might".split())
 INT = re.compile(r"-?\d+")
+PROSE = re.compile(r"\b[A-Za-z]{2,}\b")
 
 
 @dataclass(frozen=True)
@@ -71,48 +70,60 @@ class Match:
     row: Row
     evidence: dict[str, Any]
     covered: int  # characters of fixed text matched: more is more specific
+    share: float = 1.0  # of the characters of the line it matched in, the share it spans
+    prose: bool = False  # a field took a run of words, not a value: a generic phrase matched
+
+    @property
+    def says_it(self) -> bool:
+        """Whether the template is the message of its line, not a generic phrase inside it."""
+        return not self.prose and (self.share >= 0.6 or self.covered >= 20)
 
 
 @dataclass
 class Catalogue:
     rows: list[Row]
     releases: dict[str, list[str]]
+    #: A file holding the wording index, built by :func:`build_index` for exactly these rows
+    #: (``scripts/mine_messages.py`` writes it beside the committed catalogue); used when its
+    #: digest is :func:`digest` of the rows, built here otherwise.
+    index_path: Path | None = None
     _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, repr=False)
     _anchors: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _required: list[frozenset[str]] = field(default_factory=list, repr=False)
-    _vectors: list[dict[str, float]] = field(default_factory=list, repr=False)
-    _postings: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _postings: dict[str, list[list[int]]] = field(default_factory=dict, repr=False)
+    _decoded: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict, repr=False)
     _idf: dict[str, float] = field(default_factory=dict, repr=False)
+    _stored: dict[str, Any] | None = field(default=None, repr=False)
+
+    def _load_stored(self) -> dict[str, Any]:
+        """The committed wording index, if it was built for these rows; else an empty dict."""
+        if self._stored is None:
+            self._stored = {}
+            if self.index_path is not None and self.index_path.is_file():
+                with self.index_path.open(encoding="utf-8") as stream:
+                    stored = json.load(stream)
+                if stored.get("digest") == digest(self.rows):
+                    self._stored = stored
+        return self._stored
 
     # --- exact templates -----------------------------------------------------------------------
     def _index(self) -> None:
         if self._anchors or not self.rows:
             return
-        words = [set(ANCHOR_WORD.findall(row.literal.lower())) for row in self.rows]
-        frequency: dict[str, int] = {}
-        for found in words:
-            for word in found:
-                frequency[word] = frequency.get(word, 0) + 1
-        for i, found in enumerate(words):
-            rare = sorted(found, key=lambda w: (frequency[w], -len(w), w))[:3]
+        for i, rare in enumerate(rare_words(self.rows)):
             self._required.append(frozenset(rare))
-            key = rare[0] if rare else ""
-            self._anchors.setdefault(key, []).append(i)
+            self._anchors.setdefault(rare[0] if rare else "", []).append(i)
 
-    def match(self, text: str, rows: Sequence[int] | None = None) -> list[Match]:
-        """Every row whose template matches ``text``, most specific first. ``rows`` limits the
-        search to those rows (the held-out measurement uses it)."""
+    def match(self, text: str) -> list[Match]:
+        """Every row whose template matches ``text``, most specific first."""
         self._index()
         lowered = text.lower()
         present = set(ANCHOR_WORD.findall(lowered))
         candidates: list[int] = list(self._anchors.get("", ()))
         for word in present:
             candidates.extend(self._anchors.get(word, ()))
-        allowed = None if rows is None else set(rows)
         found: list[Match] = []
         for i in sorted(set(candidates)):
-            if allowed is not None and i not in allowed:
-                continue
             if not self._required[i] <= present:
                 continue
             pattern = self._compiled.get(i)
@@ -122,48 +133,93 @@ class Catalogue:
             if hit is None:
                 continue
             row = self.rows[i]
-            found.append(Match(row, _numbers(row, hit), len(row.literal.replace(" ", ""))))
+            covered = len(row.literal.replace(" ", ""))
+            start = text.rfind("\n", 0, hit.start()) + 1
+            end = text.find("\n", hit.end())
+            line = text[start:end if end >= 0 else len(text)]
+            span = len(hit.group(0).replace(" ", ""))
+            share = min(1.0, span / max(1, len(line.replace(" ", ""))))
+            prose = any(len(PROSE.findall(v)) > 3 for v in hit.groupdict().values() if v)
+            found.append(Match(row, _numbers(row, hit), covered, share, prose))
         found.sort(key=lambda m: -m.covered)
         return found
 
     # --- wording families ----------------------------------------------------------------------
     def _vectorise(self) -> None:
-        if self._vectors or not self.rows:
+        if self._idf or not self.rows:
             return
-        terms = [_terms(row.literal) for row in self.rows]
-        frequency: dict[str, int] = {}
-        for found in terms:
-            for term in set(found):
-                frequency[term] = frequency.get(term, 0) + 1
-        n = len(self.rows)
-        self._idf = {t: math.log((1 + n) / (1 + f)) + 1.0 for t, f in frequency.items()}
-        for i, found in enumerate(terms):
-            vector = _weights(found, self._idf)
-            self._vectors.append(vector)
-            for term in vector:
-                self._postings.setdefault(term, []).append(i)
+        stored = self._load_stored()
+        if "postings" not in stored:
+            stored = build_index(self.rows)
+        self._idf = stored["idf"]
+        self._postings = stored["postings"]
+        self._stored = None  # the parsed file is not needed any more
 
-    def similar(self, text: str, *, rows: Sequence[int] | None = None, limit: int = 5
-                ) -> list[tuple[Row, float]]:
+    def _rows_of(self, term: str) -> tuple[list[int], list[int]]:
+        """The rows that hold ``term`` and its weight in each, decoded on first use."""
+        decoded = self._decoded.get(term)
+        if decoded is None:
+            gaps, weights = self._postings.get(term) or ([], [])
+            decoded = self._decoded[term] = (list(itertools.accumulate(gaps)), weights)
+        return decoded
+
+    def similar(self, text: str, *, limit: int = 5) -> list[tuple[Row, float]]:
         """The rows whose wording is nearest to ``text`` (cosine of tf-idf weights), best first."""
         self._vectorise()
-        query = _weights(_terms(text), self._idf)
+        query = _weights(terms(text), self._idf)
         if not query:
             return []
-        allowed = None if rows is None else set(rows)
         scores: dict[int, float] = {}
         for term, weight in query.items():
-            for i in self._postings.get(term, ()):
-                if allowed is None or i in allowed:
-                    scores[i] = scores.get(i, 0.0) + weight * self._vectors[i][term]
+            rows, weights = self._rows_of(term)
+            weight /= WEIGHT_SCALE
+            for i, row_weight in zip(rows, weights, strict=True):
+                scores[i] = scores.get(i, 0.0) + weight * row_weight
         best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
         return [(self.rows[i], score) for i, score in best]
 
 
-def _terms(text: str) -> list[str]:
-    """Words (fields and numbers dropped) and neighbouring word pairs."""
-    words = [w for w in WORD.findall(FIELD.sub(" ", text.lower())) if w not in STOP]
-    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+WEIGHT_SCALE = 10_000  # tf-idf weights are stored as whole numbers of 1/10,000
+
+
+def digest(rows: Sequence[Row]) -> str:
+    """What the stored indexes were built from: the rows' templates and the terms' lexicon."""
+    h = hashlib.sha1(LEXICON.encode())
+    for row in rows:
+        h.update(f"{row.id}\x00{row.template}\x00".encode())
+    return h.hexdigest()
+
+
+def rare_words(rows: Sequence[Row]) -> list[list[str]]:
+    """Each row's three rarest literal words: a text must hold them all for the row's regular
+    expression to run."""
+    words = [set(ANCHOR_WORD.findall(row.literal.lower())) for row in rows]
+    frequency: dict[str, int] = {}
+    for found in words:
+        for word in found:
+            frequency[word] = frequency.get(word, 0) + 1
+    return [sorted(found, key=lambda w: (frequency[w], -len(w), w))[:3] for found in words]
+
+
+def build_index(rows: Sequence[Row]) -> dict[str, Any]:
+    """The wording index of ``rows``: the idf of every term, and per term the rows that hold it
+    (as gaps between row numbers) with its weight in each (in 1/WEIGHT_SCALE)."""
+    terms_of = [terms(row.template) for row in rows]
+    frequency: dict[str, int] = {}
+    for found in terms_of:
+        for term in set(found):
+            frequency[term] = frequency.get(term, 0) + 1
+    n = len(rows)
+    idf = {t: round(math.log((1 + n) / (1 + f)) + 1.0, 4) for t, f in sorted(frequency.items())}
+    postings: dict[str, tuple[list[int], list[int]]] = {}
+    last: dict[str, int] = {}
+    for i, found in enumerate(terms_of):
+        for term, weight in sorted(_weights(found, idf).items()):
+            gaps, weights = postings.setdefault(term, ([], []))
+            gaps.append(i - last.get(term, 0))
+            weights.append(round(weight * WEIGHT_SCALE))
+            last[term] = i
+    return {"digest": digest(rows), "idf": idf, "postings": dict(sorted(postings.items()))}
 
 
 def _weights(terms: Iterable[str], idf: dict[str, float]) -> dict[str, float]:
@@ -211,7 +267,8 @@ def load(path: str | None = None) -> Catalogue:
                 sources=tuple(record.get("sources", ())),
                 candidates=tuple(record.get("candidates", ())),
                 question=record.get("question"), only_in=tuple(record.get("only_in", ()))))
-    return Catalogue(rows, releases)
+    source = Path(path) if path else PATH
+    return Catalogue(rows, releases, source.with_name(source.stem + ".index.json"))
 
 
 def release_note(row: Row, releases: dict[str, list[str]]) -> str | None:

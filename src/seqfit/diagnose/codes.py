@@ -5,6 +5,7 @@ it apart from its neighbours. The codes themselves are declared once, as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import Code
@@ -63,7 +64,9 @@ CODES: dict[Code, CodeInfo] = {
         "A batch was built from sequences of different lengths[ ({length} vs {other})] "
         "without padding, so they cannot form one tensor.",
         "tokenizer(texts, padding=True, truncation=True, return_tensors='pt'), or "
-        "DataCollatorWithPadding(tokenizer) / seqfit.Collator(tokenizer) as data_collator"),
+        "DataCollatorWithPadding(tokenizer) / seqfit.Collator(tokenizer) as data_collator; a "
+        "Trainer given the tokenizer pads by itself: Trainer(..., processing_class=tokenizer) "
+        "(tokenizer=tokenizer before transformers 4.46)"),
     "missing_pad_token": CodeInfo(
         "The tokenizer has no pad token",
         "Rows of different lengths must be padded, but this tokenizer (often GPT-2 or Llama) "
@@ -220,3 +223,76 @@ CODES: dict[Code, CodeInfo] = {
 }
 
 
+
+
+@dataclass(frozen=True)
+class ReleaseFix:
+    """The fix for the releases where the API it names differs: it applies when every mined
+    release that has the matched message is older than ``before`` (or at least ``since``).
+    ``source`` says where the difference is read in the released code."""
+
+    code: Code
+    library: str
+    fix: str
+    before: str | None = None
+    since: str | None = None
+    source: str = ""
+
+
+RELEASE_FIXES: tuple[ReleaseFix, ...] = (
+    ReleaseFix(
+        "padding_side", "transformers",
+        "tokenizer.padding_side = 'left' before tokenizing the prompts for generate() (the "
+        "tokenizer call itself takes padding_side only from transformers 4.46); pass the "
+        "attention_mask", before="4.46",
+        source="tokenization_utils_base.py: PreTrainedTokenizerBase.__call__ has no padding_side "
+               "in 4.30.2 and 4.40.2, has it in 4.46.3 and 5.24.0"),
+    ReleaseFix(
+        "padding_side", "transformers",
+        "tokenizer(prompts, padding_side='left', return_tensors='pt') for generate(), or "
+        "tokenizer.padding_side = 'left' once; pass the attention_mask", since="4.46",
+        source="tokenization_utils_base.py: PreTrainedTokenizerBase.__call__(..., padding_side=) "
+               "from 4.46.3"),
+    ReleaseFix(
+        "ragged_batch_no_padding", "transformers",
+        "tokenizer(texts, padding=True, truncation=True, return_tensors='pt'), or "
+        "DataCollatorWithPadding(tokenizer) / seqfit.Collator(tokenizer) as data_collator; a "
+        "Trainer given the tokenizer pads by itself: Trainer(..., tokenizer=tokenizer) (this "
+        "release has no processing_class; it came in transformers 4.46)", before="4.46",
+        source="trainer.py: Trainer.__init__(tokenizer=) in 4.30.2 and 4.40.2; "
+               "processing_class= from 4.46.3"),
+    ReleaseFix(
+        "ragged_batch_no_padding", "transformers",
+        "tokenizer(texts, padding=True, truncation=True, return_tensors='pt'), or "
+        "DataCollatorWithPadding(tokenizer) / seqfit.Collator(tokenizer) as data_collator; a "
+        "Trainer given the tokenizer pads by itself: Trainer(..., processing_class=tokenizer) "
+        "(tokenizer= is deprecated from 4.46 and gone in 5)", since="4.46",
+        source="trainer.py: deprecate_kwarg('tokenizer', new_name='processing_class', "
+               "version='5.0.0') in 4.46.3; no tokenizer argument in 5.24.0"),
+)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+def release_fix(code: Code, library: str, found_in: tuple[str, ...]) -> str | None:
+    """The fix that fits the releases ``found_in`` (those of ``library`` that have the matched
+    message), where the API differs between releases; None where one fix fits them all.
+
+    >>> release_fix("padding_side", "transformers", ("4.40.2",))[:34]
+    "tokenizer.padding_side = 'left' be"
+    >>> release_fix("padding_side", "transformers", ("4.40.2", "4.46.3")) is None
+    True
+    """
+    if not found_in:
+        return None
+    versions = [_version(v) for v in found_in]
+    for rule in RELEASE_FIXES:
+        if rule.code != code or rule.library != library:
+            continue
+        if rule.before is not None and all(v < _version(rule.before) for v in versions):
+            return rule.fix
+        if rule.since is not None and all(v >= _version(rule.since) for v in versions):
+            return rule.fix
+    return None

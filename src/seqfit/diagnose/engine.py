@@ -17,15 +17,15 @@ from __future__ import annotations
 import math
 import re
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from ..errors import Code, InputError
-from .catalogue import Row, load, release_note
 from .codes import CODES
-from .logs import MAX_LINE, excerpt, lines_of
-from .signatures import FRAME_HINTS, SIGNATURES, Vote, innermost
+from .evidence import FATAL, MIN_SCORE, Release, on_topic, soft_unknown, votes_for
+from .logs import chunks_of, excerpt, text_chunks
+from .signatures import FRAME_HINTS, Vote, innermost
 
 TRACEBACK_START = "Traceback (most recent call last):"
 FRAME = re.compile(r'^\s*File "([^"]+)", line \d+, in (\S+)\s*$')
@@ -98,9 +98,9 @@ def explain(error: BaseException | str | IO[str] | IO[bytes], *, model: Any = No
     if isinstance(error, BaseException):
         text = exception_text(error)
     elif isinstance(error, str):
-        text = error if len(error) <= SMALL else excerpt(_cut_lines(error))
+        text = error if len(error) <= SMALL else excerpt(text_chunks(error))
     elif hasattr(error, "read"):
-        text = excerpt(lines_of(error))
+        text = excerpt(chunks_of(error))
     else:
         raise InputError(f"explain() takes an exception, a text or an open file, not "
                          f"{type(error).__name__}.", fix="seqfit.explain(str(error)), or "
@@ -121,11 +121,6 @@ def explain(error: BaseException | str | IO[str] | IO[bytes], *, model: Any = No
 
 SUPPORT = 0.8  # weight of a message logged before the error, relative to the error's own
 SMALL = 200_000  # characters of a text explained as it is; longer texts are cut like a log
-
-
-def _cut_lines(text: str) -> Iterator[str]:
-    for line in text.splitlines():
-        yield line[:MAX_LINE]
 
 
 #: Messages logged before an error that name its cause: a pair that could not be truncated, a
@@ -174,7 +169,7 @@ class Segment:
     frames: tuple[str, ...]
     fatal: bool
     votes: tuple[Vote, ...]
-    releases: dict[Code, str]
+    releases: dict[Code, Release]
     question: str | None
 
 
@@ -194,29 +189,22 @@ def _choose(text: str) -> tuple[Segment, list[Vote], str | None]:
         empty = Segment("", (), False, (), {}, None)
         return empty, [], None
     fatal = [s for s in segments if s.fatal]
-    chosen = next((s for s in fatal if _on_topic(s.votes)), None)
+    chosen = next((s for s in fatal if on_topic(s.votes)), None)
     question = next((s.question for s in segments if s.question), None)
     if chosen is None and fatal:
         chosen = fatal[-1]
-        if not _on_topic(chosen.votes):
+        if not on_topic(chosen.votes):
             # a crash that is not about input shape (out of memory, a typo) stays unknown; the
             # warnings before it are shown as support only if they are strong on their own
             chosen = fatal[-1]
     if chosen is None:
-        chosen = next((s for s in segments if _on_topic(s.votes)), segments[-1])
+        chosen = next((s for s in segments if on_topic(s.votes)), segments[-1])
     at = segments.index(chosen)
-    if chosen.fatal and not _on_topic(chosen.votes):
+    if chosen.fatal and not on_topic(chosen.votes):
         return chosen, [], question  # a crash about something else: warnings do not make it one
     support = [v for s in segments[:at] if not s.fatal for v in s.votes
                if v.code != "unknown"]
     return chosen, support, question
-
-
-def _on_topic(votes: Iterable[Vote]) -> bool:
-    scores: dict[str, float] = {}
-    for vote in votes:
-        scores[vote.code] = scores.get(vote.code, 0.0) + vote.weight
-    return any(code != "unknown" and score >= MIN_SCORE for code, score in scores.items())
 
 
 def _split_segments(lines: list[str]) -> list[list[str]]:
@@ -270,15 +258,11 @@ def _looks_like_log(line: str) -> bool:
     return bool(re.match(r"^\d{4}-\d\d-\d\d|^\S+:\s+\d+%\||^wandb:|^\w+ \d+/\d+", line))
 
 
-FATAL = re.compile(r"^\s*(?:[\w.]+\.)?\w*(?:Error|Exception|Exit|Interrupt)\b|panicked|"
-                   r"Assertion .* failed|device-side assert|^Traceback", re.M)
-
-
 def _segment(lines: list[str]) -> Segment:
     text = "\n".join(lines).strip()
     frames = tuple(_frames(lines))
     message = _message(lines)
-    votes, releases, question = _votes(text, message, frames)
+    votes, releases, question = votes_for(text, message, frames)
     return Segment(text, frames, bool(FATAL.search(text)), tuple(votes), releases, question)
 
 
@@ -308,125 +292,6 @@ def _frames(lines: list[str]) -> list[str]:
                 lines[i + 1]) else ""
             frames.append(f"{match.group(1)}:{match.group(2)}: {code}")
     return frames
-
-
-MIN_SCORE = 2.0  # less evidence than this is not a diagnosis: the answer is unknown
-EXACT = 5.0  # weight of a catalogue template matched exactly
-SIGNATURE_NAMES = frozenset(sig.name for sig in SIGNATURES)
-#: Hand-written rules that read the frames, the numbers or another framework's message: an
-#: off-topic template that also matches does not silence them.
-CONTEXT_RULES = frozenset({"seqfit error", "index out of range", "size of tensor", "expanded size",
-                           "out of bounds", "torch table", "tf gather", "length-rule architecture",
-                           "device assert", "loss target", "no batch dimension", "sentinel"})
-NEAR = 4.0  # weight of the nearest wording family, times its similarity
-NEAR_MIN = 0.45  # similarity below which a wording family says nothing
-#: Exceptions that are never about input shape, whatever words their message holds.
-NEVER_SHAPE = re.compile(r"^\s*(?:[\w.]+\.)?(?:KeyError|AttributeError|ImportError|"
-                         r"ModuleNotFoundError|FileNotFoundError|NameError|PermissionError|"
-                         r"JSONDecodeError|UnicodeDecodeError|MemoryError|OutOfMemoryError|"
-                         r"ConnectionError|TimeoutError|RecursionError|ZeroDivisionError|"
-                         r"SyntaxError|IndentationError)\b", re.M)
-
-
-def _votes(text: str, message: str, frames: tuple[str, ...]
-           ) -> tuple[list[Vote], dict[Code, str], str | None]:
-    """Votes of the catalogue (exact templates, then wording families) on the message, and of
-    the hand-written rules (frames, other frameworks) on the whole segment."""
-    votes: list[Vote] = []
-    releases: dict[Code, str] = {}
-    question = None
-    ambiguous: Row | None = None
-    last = _last_error_line(message)
-    never = bool(NEVER_SHAPE.match(last)) if last else False
-    if not never:
-        for sig in SIGNATURES:
-            for match in sig.pattern.finditer(text):
-                votes.extend(Vote(v.code, v.weight, v.evidence, v.reason or sig.name)
-                             for v in sig.votes(match, text, frames))
-                break
-    catalogue = load()
-    matches = catalogue.match(message[-MESSAGE_CHARS:]) if message else []
-    if matches:
-        top = matches[0].covered
-        for found in matches:
-            if found.covered < top * 0.8:
-                break
-            row = found.row
-            if row.ambiguous:
-                # the hand-written rules read the frames, model and batch for these
-                question = question or row.question
-                ambiguous = ambiguous or row
-                continue
-            code = cast(Code, row.code)
-            if code == "unknown":
-                votes.append(Vote("unknown", EXACT, {}, f"catalogue {row.id}"))
-                continue
-            votes.append(Vote(code, EXACT, found.evidence, f"catalogue {row.id}"))
-            note = release_note(row, catalogue.releases)
-            if note:
-                releases.setdefault(code, note)
-    elif message and not never and not _on_topic(votes):
-        votes.extend(_family_votes(catalogue, _focus(message)))
-    if ambiguous is not None and "unknown" not in ambiguous.candidates and not _on_topic(votes):
-        # nothing in the context decides: the candidates, ranked as the catalogue lists them
-        votes.extend(Vote(cast(Code, code), 2.5 if i == 0 else 1.5, {}, "catalogue candidates")
-                     for i, code in enumerate(ambiguous.candidates))
-    if any(v.code == "unknown" for v in votes):
-        # an off-topic template matched: only rules that read the frames or the numbers
-        # (weight of a real context) can still say otherwise, never a lone keyword
-        votes = [v for v in votes if v.code == "unknown" or v.reason in CONTEXT_RULES or (
-            v.evidence and v.reason in SIGNATURE_NAMES)]
-    return votes, releases, question
-
-
-MESSAGE_CHARS = 20_000
-
-
-def _last_error_line(message: str) -> str:
-    for line in reversed(message.splitlines()):
-        if FATAL.match(line):
-            return line
-    return ""
-
-
-def _focus(message: str) -> str:
-    """The lines of a message that read like one: error, warning and log lines (a long run of
-    other text gives the nearest-wording search nothing but noise)."""
-    lines = [line for line in message.splitlines() if line.strip()]
-    keep = [line for line in lines if FATAL.search(line) or re.search(
-        r"warn|error|\[transformers\]", line, re.I)]
-    return "\n".join((keep or lines)[-6:])
-
-
-def _family_votes(catalogue: Any, message: str) -> list[Vote]:
-    """The nearest wording families of the catalogue, for messages no template matches exactly."""
-    words = [w for w in re.findall(r"[a-z][a-z_]+", message.lower()) if len(w) > 2]
-    if len(words) < 4:
-        return []
-    near = catalogue.similar(message, limit=5)
-    if not near or near[0][1] < NEAR_MIN:
-        return []
-    scores: dict[str, float] = {}
-    for row, score in near:
-        if score < NEAR_MIN or score < near[0][1] * 0.75:
-            continue
-        code = "unknown" if row.ambiguous else row.code  # its context is not here to decide
-        scores[code] = scores.get(code, 0.0) + score
-    code, score = max(scores.items(), key=lambda kv: kv[1])
-    best = near[0][1]
-    if code == "unknown":
-        return [Vote("unknown", NEAR * best, {}, "nearest wording is off-topic")]
-    evidence = _loose_numbers(message)
-    return [Vote(cast(Code, code), NEAR * best + (0.5 if score > best else 0.0), evidence,
-                 f"nearest wording: {near[0][0].id} ({best:.2f})")]
-
-
-def _loose_numbers(message: str) -> dict[str, Any]:
-    """Numbers a message states in the common shapes: "(802 > 512)", "length 802 ... 512"."""
-    found = re.search(r"\((\d+)\s*>\s*(\d+)\)", message)
-    if found:
-        return {"length": int(found.group(1)), "limit": int(found.group(2))}
-    return {}
 
 
 def _limits(model: Any) -> Any:
@@ -468,7 +333,7 @@ def _with_limits(vote: Vote, limits: Any) -> Vote:
 
 
 def _rank(votes: list[Vote], excerpt: str, frames: tuple[str, ...], limits: Any,
-          question: str | None = None, releases: dict[Code, str] | None = None
+          question: str | None = None, releases: dict[Code, Release] | None = None
           ) -> Explanation:
     scores: dict[Code, float] = {}
     evidence: dict[Code, dict[str, Any]] = {}
@@ -482,10 +347,11 @@ def _rank(votes: list[Vote], excerpt: str, frames: tuple[str, ...], limits: Any,
             scores[hint.code] += hint.weight
     positive: dict[Code, float] = {code: s for code, s in scores.items()
                                    if s > 0 and code != "unknown"}
-    if not positive or max(positive.values()) < MIN_SCORE:
+    doubt = soft_unknown(votes)  # wording that says the text is about something else
+    if not positive or max(positive.values()) < MIN_SCORE or max(positive.values()) <= doubt:
         diagnosis = _diagnosis("unknown", 1.0, {}, limits)
         return Explanation((diagnosis,), excerpt, question, frames)
-    total = sum(positive.values())
+    total = sum(positive.values()) + doubt
     ranked = sorted(positive.items(), key=lambda item: -item[1])
     strength = 1.0 - math.exp(-ranked[0][1] / 2.0)  # how much evidence there is at all
     releases = releases or {}
@@ -499,11 +365,14 @@ def _rank(votes: list[Vote], excerpt: str, frames: tuple[str, ...], limits: Any,
 
 
 def _diagnosis(code: Code, confidence: float, evidence: dict[str, Any], limits: Any,
-               release: str | None = None) -> Diagnosis:
+               release: Release | None = None) -> Diagnosis:
+    """A code's words filled with the numbers; the fix of the releases that have the matched
+    message where the API differs between releases."""
     info = CODES[code]
     values = _known_values(evidence, limits)
-    return Diagnosis(code, info.title, fill(info.cause, values), fill(info.fix, values),
-                     evidence, confidence, release)
+    fix = release.fix if release is not None and release.fix else info.fix
+    return Diagnosis(code, info.title, fill(info.cause, values), fill(fix, values), evidence,
+                     confidence, release.note if release is not None else None)
 
 
 def _known_values(evidence: dict[str, Any], limits: Any) -> dict[str, Any]:

@@ -2,8 +2,13 @@
 lines that can hold an error (tracebacks, error lines, length/padding/vocabulary messages) are
 kept, with a few lines of context before each.
 
+The log is read in chunks of whole lines. Each chunk is searched for the words an interesting
+line must hold with one regular expression over the whole chunk (in C, not line by line); only
+the lines it finds, and the lines of an open block, are looked at one by one. A training log of
+millions of progress lines costs a search, not a Python loop over its lines.
+
 >>> text = "\\n".join(["step 1"] * 1000 + ["ValueError: bad length 3"] + ["step 2"] * 1000)
->>> kept = excerpt(text.splitlines()).splitlines()
+>>> kept = excerpt([text]).splitlines()
 >>> "ValueError: bad length 3" in kept, len(kept) < 10
 (True, True)
 """
@@ -22,7 +27,7 @@ MAX_LINE = 4096  # characters of one line that are kept (a minified blob is cut,
 BEFORE = 4  # lines of context kept before an interesting line
 BLOCK = 300  # lines kept per block: its first and last halves
 BLOCKS = 24  # blocks kept: the first and last halves (the first cause and the final crash)
-CHUNK = 1 << 16
+CHUNK = 1 << 18  # bytes read at a time
 
 #: Lines that open a block: a traceback, an error or warning line, a panic, an assert.
 STRONG = re.compile(
@@ -37,15 +42,20 @@ MESSAGE = re.compile(r"warn|error|must|should|expected|exceed|longer|larger|grea
                      r"can't|not |invalid|recommend|Asking|mismatch|unable", re.I)
 CONTINUES = re.compile(r"^\s|^$|^During handling|^The above exception|^\^+$|"
                        r"^Traceback \(most recent call last\)")
+#: Words a STRONG line holds (literals: one fast search over a whole chunk finds them).
+STRONG_WORDS = re.compile(r"Traceback|File \"|Error|Exception|Warning|Exit|Interrupt|panicked|"
+                          r"Assertion|device-side|Guard failed|WARNING|ERROR|CRITICAL|"
+                          r"\[transformers\]")
+#: Words a TOPIC line holds, searched in the lower-cased chunk (no IGNORECASE: it is slow).
+TOPIC_WORDS = re.compile(TOPIC.pattern)
 
 
-def lines_of(stream: IO[bytes] | IO[str]) -> Iterator[str]:
-    """The lines of a binary or text stream, decoded (UTF-8, or UTF-16/32 after a byte-order
-    mark), each cut to ``MAX_LINE`` characters; memory stays flat on a single huge line.
-    A stream that holds NUL bytes outside UTF-16/32 is refused as binary."""
+def chunks_of(stream: IO[bytes] | IO[str]) -> Iterator[str]:
+    """The text of a binary or text stream in chunks of whole lines (joined by newlines, no
+    trailing one), each line cut to ``MAX_LINE`` characters."""
     first = stream.read(CHUNK)
     if isinstance(first, str):
-        yield from _split(_text_chunks(first, stream))  # type: ignore[arg-type]
+        yield from _whole_lines(_text_chunks(first, stream))  # type: ignore[arg-type]
         return
     encoding = "utf-8"
     for bom, name in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -61,14 +71,14 @@ def lines_of(stream: IO[bytes] | IO[str]) -> Iterator[str]:
                 "train.log")
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
 
-    def chunks() -> Iterator[str]:
+    def decoded() -> Iterator[str]:
         block: bytes = first
         while block:
             yield decoder.decode(block)
             block = stream.read(CHUNK)  # type: ignore[assignment]
         yield decoder.decode(b"", final=True)
 
-    yield from _split(chunks())
+    yield from _whole_lines(decoded())
 
 
 def _text_chunks(first: str, stream: IO[str]) -> Iterator[str]:
@@ -78,81 +88,150 @@ def _text_chunks(first: str, stream: IO[str]) -> Iterator[str]:
         block = stream.read(CHUNK)
 
 
-def _split(chunks: Iterable[str]) -> Iterator[str]:
-    """Lines from chunks of text, each cut to MAX_LINE characters."""
+def text_chunks(text: str, size: int = CHUNK) -> Iterator[str]:
+    """A text in chunks of whole lines, each line cut to MAX_LINE characters."""
+    return _whole_lines(text[i:i + size] for i in range(0, len(text), size))
+
+
+def _whole_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """Chunks of whole lines from pieces of text cut anywhere; a line longer than MAX_LINE is
+    cut there, and the rest of it is skipped without being held."""
     pending = ""
-    overflow = False
-    for chunk in chunks:
-        parts = (pending + chunk).split("\n") if not overflow else chunk.split("\n")
-        if overflow:
-            if len(parts) == 1:
-                continue  # still inside the overlong line
-            parts = parts[1:]  # its end: the rest starts a new line
-            overflow = False
-            if not parts:
+    skipping = False  # inside the part of an overlong line that is dropped
+    for piece in pieces:
+        if skipping:
+            end = piece.find("\n")
+            if end < 0:
                 continue
-        pending = parts.pop()
-        for line in parts:
-            yield line.rstrip("\r")[:MAX_LINE]
+            piece, skipping = piece[end + 1:], False
+        text = pending + piece
+        end = text.rfind("\n")
+        if end < 0:
+            pending = text
+        else:
+            pending = text[end + 1:]
+            yield _cut(text[:end].replace("\r\n", "\n"))
         if len(pending) > MAX_LINE:
             yield pending[:MAX_LINE]
-            pending, overflow = "", True
-    if pending and not overflow:
-        yield pending.rstrip("\r")
+            pending, skipping = "", True
+    if pending and not skipping:
+        yield _cut(pending.rstrip("\r"))
 
 
-def excerpt(lines: Iterable[str]) -> str:
+def _cut(chunk: str) -> str:
+    if len(chunk) <= MAX_LINE:
+        return chunk
+    lines = chunk.split("\n")
+    if max(map(len, lines)) <= MAX_LINE:
+        return chunk
+    return "\n".join(line[:MAX_LINE] for line in lines)
+
+
+#: The start of the next line that does not continue a block (a newline, then neither
+#: indentation, nor an empty line, nor the words that chain tracebacks).
+BREAKS = re.compile(r"\n(?![ \t\n]|During handling|The above exception|\^+(?:\n|$)|"
+                    r"Traceback \(most recent call last\))")
+
+
+def _interesting(chunk: str, lines: list[str]) -> list[tuple[int, int]]:
+    """The lines of ``chunk`` that open or extend a block, as (index, offset): a STRONG line,
+    or a line about input shape that reads like a message. One search over the chunk per kind
+    of line finds the candidates; each candidate line is then checked on its own."""
+    offsets: set[int] = set()
+    for words, text in ((STRONG_WORDS, chunk), (TOPIC_WORDS, chunk.lower())):
+        pos = 0
+        while (hit := words.search(text, pos)) is not None:
+            start = chunk.rfind("\n", 0, hit.start()) + 1
+            end = chunk.find("\n", hit.end())
+            pos = len(chunk) if end < 0 else end + 1  # the next line: one look per line
+            offsets.add(start)
+    found: list[tuple[int, int]] = []
+    index, at = 0, 0
+    for start in sorted(offsets):
+        index += chunk.count("\n", at, start)
+        at = start
+        line = lines[index]
+        if STRONG.search(line) or (TOPIC.search(line) and MESSAGE.search(line)):
+            found.append((index, start))
+    return found
+
+
+def excerpt(chunks: Iterable[str]) -> str:
     """The parts of a log worth explaining: blocks opened by an error, a traceback or a message
     about input shape, with ``BEFORE`` lines of context; the first and the last ``BLOCKS // 2``
     blocks are kept, each cut to its first and last ``BLOCK // 2`` lines (the message that
-    closes a traceback is always kept)."""
+    closes a traceback is always kept). ``chunks`` are texts of whole lines."""
     before: deque[str] = deque(maxlen=BEFORE)
     first: list[list[str]] = []
     last: deque[list[str]] = deque(maxlen=BLOCKS // 2)
-    current: list[str] = []
+    head: list[str] = []
     tail: deque[str] = deque(maxlen=BLOCK // 2)
-    cut = False
-    other = 0
+    state = {"open": False, "cut": False, "other": 0}
 
     def close() -> None:
-        nonlocal current, cut
-        if not current:
-            return
-        block = current + (["..."] if cut else []) + list(tail)
-        (first if len(first) < BLOCKS // 2 else last).append(block)
-        current, cut = [], False
+        if state["open"]:
+            block = head + (["..."] if state["cut"] else []) + list(tail)
+            (first if len(first) < BLOCKS // 2 else last).append(block)
+        head.clear()
         tail.clear()
+        state.update(open=False, cut=False, other=0)
 
     def add(line: str) -> None:
-        nonlocal cut
-        if len(current) < BLOCK // 2:
-            current.append(line)
+        if len(head) < BLOCK // 2:
+            head.append(line)
         else:
             if len(tail) == tail.maxlen:
-                cut = True
+                state["cut"] = True
             tail.append(line)
 
-    for line in lines:
-        strong = STRONG.search(line) is not None
-        topical = not strong and TOPIC.search(line) is not None and MESSAGE.search(
-            line) is not None
-        if current:
-            if strong or topical or CONTINUES.match(line):
-                add(line)
-                other = 0
+    def add_run(lines: list[str], start: int, stop: int) -> None:
+        """``add`` for lines[start:stop], without a step per line: the head takes what it has
+        room for, the tail the last lines."""
+        room = max(0, BLOCK // 2 - len(head))
+        head.extend(lines[start:start + room])
+        start += room
+        if stop - start + len(tail) > BLOCK // 2:
+            state["cut"] = True
+        tail.extend(lines[max(start, stop - BLOCK // 2):stop])
+
+    for chunk in chunks:
+        lines = chunk.split("\n")
+        marks = _interesting(chunk, lines)
+        marked = {index for index, _ in marks}
+        pending = iter(marks)
+        i, off, n = 0, 0, len(lines)
+        while i < n:
+            if not state["open"]:
+                j, off = next(((m, o) for m, o in pending if m >= i), (n, len(chunk)))
+                if j == n:
+                    before.extend(lines[max(i, n - BEFORE):])
+                    break
+                before.extend(lines[max(i, j - BEFORE):j])
+                head.extend(before)
+                before.clear()
+                state.update(open=True, other=0)
+                add(lines[j])
+                i, off = j + 1, off + len(lines[j]) + 1
                 continue
-            other += 1
-            if other <= 2:  # a message continues on the next lines
-                add(line)
+            line = lines[i]
+            if line[:1] in (" ", "\t", "") or CONTINUES.match(line):
+                # a run of indented lines (frames, code, a long message): added at once
+                stop = BREAKS.search(chunk, off)
+                k = n if stop is None else i + 1 + chunk.count("\n", off, stop.start())
+                add_run(lines, i, k)
+                state["other"] = 0
+                i, off = k, (len(chunk) + 1 if stop is None else stop.start() + 1)
                 continue
-            close()
-        if strong or topical:
-            current = [*before]
-            before.clear()
-            add(line)
-            other = 0
-        else:
-            before.append(line)
+            if i in marked:
+                add(line)
+                state["other"] = 0
+            elif state["other"] < 2:  # a message continues on the next lines
+                state["other"] += 1
+                add(line)
+            else:
+                close()
+                before.append(line)
+            i, off = i + 1, off + len(line) + 1
     close()
     blocks = first + list(last)
     if not blocks:

@@ -1,0 +1,196 @@
+"""What one error's text votes for: the hand-written rules (:mod:`~seqfit.diagnose.signatures`:
+traceback frames, numbers, other frameworks), the exact templates of the catalogue
+(:mod:`~seqfit.diagnose.catalogue`), and, when no template says it, the wording families (the
+nearest templates) and the keyword families of each code (:mod:`~seqfit.diagnose.families`).
+
+How much each weighs:
+
+- an exact template that is the message of its line (it spans most of the line, or has 20
+  characters of fixed text, and its fields hold values, not runs of words): :data:`EXACT`; an
+  off-topic one
+  silences everything but the rules that read the context (frames, numbers), because the
+  library said in its own words what happened;
+- an exact template that covers a small part of its line (a short generic phrase inside a longer
+  message) counts for its share only if it is on-topic, and not at all if it is off-topic;
+- the nearest wording family: :data:`NEAR` times its similarity, for its code or for
+  ``unknown``; a keyword family: its weight. These compete: a code wins over ``unknown`` only
+  with more weight.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from ..errors import Code
+from .catalogue import Catalogue, Row, load, release_note
+from .codes import release_fix
+from .families import family_votes
+from .signatures import SIGNATURES, Vote
+
+MIN_SCORE = 2.0  # less evidence than this is not a diagnosis: the answer is unknown
+EXACT = 5.0  # weight of a catalogue template matched exactly
+SIGNATURE_NAMES = frozenset(sig.name for sig in SIGNATURES)
+#: Hand-written rules that read the frames, the numbers or another framework's message: an
+#: off-topic template that also matches does not silence them.
+CONTEXT_RULES = frozenset({"seqfit error", "index out of range", "size of tensor", "expanded size",
+                           "out of bounds", "torch table", "tf gather", "length-rule architecture",
+                           "device assert", "loss target", "no batch dimension", "sentinel"})
+NEAR = 4.0  # weight of the nearest wording family, times its similarity
+NEAR_MIN = 0.3  # similarity below which a wording family says nothing
+MARGIN = 0.1  # how much nearer the nearest on-topic template must be than any off-topic one
+#: Votes for unknown that compete with the codes rather than silence them.
+SOFT = "nearest wording"
+#: Exceptions that are never about input shape, whatever words their message holds.
+NEVER_SHAPE = re.compile(r"^\s*(?:[\w.]+\.)?(?:KeyError|AttributeError|ImportError|"
+                         r"ModuleNotFoundError|FileNotFoundError|NameError|PermissionError|"
+                         r"JSONDecodeError|UnicodeDecodeError|MemoryError|OutOfMemoryError|"
+                         r"ConnectionError|TimeoutError|RecursionError|ZeroDivisionError|"
+                         r"SyntaxError|IndentationError)\b", re.M)
+FATAL = re.compile(r"^\s*(?:[\w.]+\.)?\w*(?:Error|Exception|Exit|Interrupt)\b|panicked|"
+                   r"Assertion .* failed|device-side assert|^Traceback", re.M)
+MESSAGE_CHARS = 20_000
+
+
+def scores(votes: Iterable[Vote]) -> dict[Code, float]:
+    """Total weight per code."""
+    out: dict[Code, float] = {}
+    for vote in votes:
+        out[vote.code] = out.get(vote.code, 0.0) + vote.weight
+    return out
+
+
+def soft_unknown(votes: Iterable[Vote]) -> float:
+    """The weight of the votes for unknown that compete with the codes."""
+    return sum(v.weight for v in votes if v.code == "unknown" and v.reason.startswith(SOFT))
+
+
+def on_topic(votes: Iterable[Vote]) -> bool:
+    """Whether the votes make a diagnosis: a code with at least MIN_SCORE, and more than the
+    wording that says the text is about something else."""
+    votes = list(votes)
+    best = max((s for c, s in scores(votes).items() if c != "unknown"), default=0.0)
+    return best >= MIN_SCORE and best > soft_unknown(votes)
+
+
+@dataclass(frozen=True)
+class Release:
+    """The releases whose message was matched, when not every mined release has it: the note
+    shown to people, and the fix that fits them where the API differs (else None)."""
+
+    note: str
+    fix: str | None = None
+
+
+def votes_for(text: str, message: str, frames: tuple[str, ...],
+              catalogue: Catalogue | None = None
+              ) -> tuple[list[Vote], dict[Code, Release], str | None]:
+    """Votes of the hand-written rules on the whole segment ``text``, and of the catalogue (exact
+    templates, then wording and keyword families) on its ``message``; the releases that have the
+    matched messages, and the question that tells an ambiguous template's candidates apart."""
+    votes: list[Vote] = []
+    releases: dict[Code, Release] = {}
+    question = None
+    ambiguous: Row | None = None
+    last = last_error_line(message)
+    never = bool(NEVER_SHAPE.match(last)) if last else False
+    if not never:
+        for sig in SIGNATURES:
+            for match in sig.pattern.finditer(text):
+                votes.extend(Vote(v.code, v.weight, v.evidence, v.reason or sig.name)
+                             for v in sig.votes(match, text, frames))
+                break
+    catalogue = catalogue or load()
+    matches = catalogue.match(message[-MESSAGE_CHARS:]) if message else []
+    decisive = veto = False
+    if matches:
+        top = matches[0].covered
+        for found in matches:
+            if found.covered < top * 0.8:
+                break
+            row = found.row
+            if row.ambiguous:
+                # the hand-written rules read the frames, model and batch for these
+                question = question or row.question
+                ambiguous = ambiguous or row
+                decisive = True
+                continue
+            says_it = found.says_it
+            weight = EXACT if says_it else EXACT * found.share
+            decisive = decisive or says_it
+            if row.code == "unknown":
+                if says_it:  # a short generic phrase inside a longer message says nothing
+                    veto = True
+                    votes.append(Vote("unknown", weight, {}, f"catalogue {row.id}"))
+                continue
+            code = cast(Code, row.code)
+            votes.append(Vote(code, weight, found.evidence, f"catalogue {row.id}"))
+            note = release_note(row, catalogue.releases)
+            if note:
+                releases.setdefault(code, Release(note, release_fix(code, row.library,
+                                                                    row.only_in)))
+    if message and not never and not decisive and not on_topic(votes):
+        focus = _focus(message)
+        votes.extend(wording_votes(catalogue, focus))
+        votes.extend(_with_numbers(v, focus) for v in family_votes(focus))
+    if ambiguous is not None and "unknown" not in ambiguous.candidates and not on_topic(votes):
+        # nothing in the context decides: the candidates, ranked as the catalogue lists them
+        votes.extend(Vote(cast(Code, code), 2.5 if i == 0 else 1.5, {}, "catalogue candidates")
+                     for i, code in enumerate(ambiguous.candidates))
+    if veto:
+        # an off-topic template said what happened: only rules that read the frames or the
+        # numbers (weight of a real context) can still say otherwise, never a lone keyword
+        votes = [v for v in votes if v.code == "unknown" or v.reason in CONTEXT_RULES or (
+            v.evidence and v.reason in SIGNATURE_NAMES)]
+    return votes, releases, question
+
+
+def last_error_line(message: str) -> str:
+    for line in reversed(message.splitlines()):
+        if FATAL.match(line):
+            return line
+    return ""
+
+
+def _focus(message: str) -> str:
+    """The lines of a message that read like one: error, warning and log lines (a long run of
+    other text gives the nearest-wording search nothing but noise)."""
+    lines = [line for line in message.splitlines() if line.strip()]
+    keep = [line for line in lines if FATAL.search(line) or re.search(
+        r"warn|error|\[transformers\]", line, re.I)]
+    return "\n".join((keep or lines)[-6:])
+
+
+def wording_votes(catalogue: Catalogue, message: str) -> list[Vote]:
+    """The nearest wording families of the catalogue, for messages no template matches exactly:
+    the nearest on-topic template votes for its code when it is clearly nearer than every
+    off-topic one; an off-topic template as near votes for unknown."""
+    words = [w for w in re.findall(r"[a-z][a-z_]+", message.lower()) if len(w) > 2]
+    if len(words) < 4:
+        return []
+    near = catalogue.similar(message, limit=10)
+    on = [(row, s) for row, s in near if row.code != "unknown" and not row.ambiguous]
+    off = max((s for row, s in near if row.code == "unknown" or row.ambiguous), default=0.0)
+    best = on[0][1] if on else 0.0
+    if on and best >= NEAR_MIN and best >= off + MARGIN:
+        row = on[0][0]
+        agree = sum(s for r, s in on[1:3] if r.code == row.code and s >= best - MARGIN)
+        return [_with_numbers(Vote(cast(Code, row.code), NEAR * best + (0.5 if agree else 0.0),
+                                   {}, f"{SOFT}: {row.id} ({best:.2f})"), message)]
+    if off >= NEAR_MIN:
+        return [Vote("unknown", NEAR * off, {}, f"{SOFT} is off-topic ({off:.2f})")]
+    return []
+
+
+def _with_numbers(vote: Vote, message: str) -> Vote:
+    return Vote(vote.code, vote.weight, {**loose_numbers(message), **vote.evidence}, vote.reason)
+
+
+def loose_numbers(message: str) -> dict[str, Any]:
+    """Numbers a message states in the common shapes: "(802 > 512)", "length 802 ... 512"."""
+    found = re.search(r"\((\d+)\s*>\s*(\d+)\)", message)
+    if found:
+        return {"length": int(found.group(1)), "limit": int(found.group(2))}
+    return {}

@@ -1,0 +1,341 @@
+"""Wording that carries over between releases, libraries and people: a lexicon of the concepts
+every length, padding and vocabulary message is made of, and the keyword family of each code as
+a combination of those concepts.
+
+The same limit is "max_position_embeddings" in transformers, "max_model_len" in vLLM, "context
+window" in llama.cpp and "the maximum length" in a forum post; the same missing pad token is "no
+padding token", "pad_token_id is None" or "the tokenizer has no pad token". :data:`CONCEPTS` maps
+those wordings to one name each. Two things read them:
+
+- :func:`terms`: the words of a text (stemmed, identifiers split into their parts), word pairs,
+  and its concepts, as one bag: the wording index of :mod:`~seqfit.diagnose.catalogue` compares
+  a message with the templates through them, so a message of another release or tool is near a
+  template that says the same thing in other words.
+- :data:`FAMILIES`: each code as the concepts its messages combine (a pad token + missing; ids +
+  a vocabulary + out of range; ...). They were written from the catalogue's on-topic templates
+  and checked against its off-topic ones (``tests/diagnose/test_catalogue.py``), never from a
+  particular user's message.
+
+>>> sorted(concepts("ValueError: the tokenizer has no pad token set") & {"pad_token", "missing"})
+['missing', 'pad_token']
+>>> [v.code for v in family_votes("the input has 700 tokens, more than the model's limit of 512")]
+['over_max_positions']
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..errors import Code
+from .signatures import Vote
+
+_C = re.compile
+
+
+#: Concepts, by name: each a regular expression over the lower-cased text (backticks and quotes
+#: dropped). Names the families and the wording index share.
+CONCEPTS: dict[str, re.Pattern[str]] = {
+    # what the message is about
+    "input": _C(r"\b(?:inputs?|prompts?|sequences?|texts?|query|queries|requests?|messages|"
+                r"documents?|tokens|token indices|input_ids|ids|captions?|sentences?)\b"),
+    "seqlen": _C(r"sequence[ _]length|seq_len\w*|sequence_length|input[ _]length|"
+                 r"prompt[ _]length|number of tokens|num_tokens|n_tokens|\blength\b|\blen\b|"
+                 r"_len\b|_length\b|\b\d+ tokens\b"),
+    "limit": _C(r"\bmax(?:imum)?\b|\bmax_(?!new_tokens\b|tokens\b)\w+|\blimits?\b|"
+                r"context (?:length|window|size)|\bn_ctx\b|\bn_positions\b|model_max_length|"
+                r"max_position_embeddings|max_model_len|up to \d+|"
+                r"\bcapacity\b|allowed length|\bat most\b"),
+    "compare": _C(r"too long|longer than|exceed\w*|greater than|larger than|bigger than|"
+                  r"more than|\bbeyond\b|\babove\b|\bover the\b|less than|smaller than|"
+                  r"\btrimm\w*|truncated because|can only handle|cannot process|no more than|"
+                  r"[^<>=]\s?[<>]=?\s?[^<>=]|\bto long\b"),
+    "position": _C(r"\bpositions?\b|position_\w+|positional|embed_positions|\bwpe\b"),
+    "seqlen_strict": _C(r"sequence[ _]length|seq_len\w*|sequence_length|input[ _]length|"
+                        r"prompt[ _]length|number of tokens|num_tokens|\btokens\b|"
+                        r"input (?:sequence|text)"),
+    "text_limit": _C(r"max_len\w*|max_length|max_seq\w*|model_max_length|max(?:imum)? length|"
+                     r"max_position_embeddings|max_model_len|context (?:length|window|size)"),
+    "stackable": _C(r"\btensors?\b|\bstack\w*|input_ids|\btokens\b|\bsequences\b|collat\w*|"
+                    r"\bpad\w*|\bfeatures\b|\barrays?\b"),
+    "tensorish": _C(r"\btensors?\b|\bbatch(?:es|ed)?\b|\btokens?\b|\bsequences?\b|input_ids|"
+                    r"\bfeatures\b|collat\w*|\bpad\w*|\barrays?\b"),
+    "start_token": _C(r"decoder_start_token|bos_token|start token"),
+    "short": _C(r"too short|shorter than|\bat least\b|\bminimum\b|\bmin_\w+|no less than|"
+                r"greater than or equal|too small"),
+    "pad_token": _C(r"\bpad[ _]token|padding[ _]token|pad_token_id|\bpad[ _]id\b|\[pad\]"),
+    "missing": _C(r"(?<!can)not set|is none|\bnone\b|\bhas no\b|\bhave no\b|does not have|"
+                  r"doesn t have|not defined|undefined|\bmissing\b|\brequired\b|must be set|"
+                  r"needs? to be set|not provided|were not set|has to be defined|"
+                  r"must be defined|no \w+ (?:is )?defined|\bnot passed\b|without an?\b"),
+    "padding": _C(r"\bpad(?:s|ded|ding)?\b|padding_\w+|\w+_pad\b"),
+    "side": _C(r"\bright\b|\bleft\b|padding[ _]side"),
+    "mask": _C(r"attention[ _]mask|attn_mask|padding[ _]mask|\bmasks?\b(?! token)"),
+    "token_type": _C(r"token[ _]type|segment[ _]ids?|type_vocab_size"),
+    "vocab": _C(r"vocab\w*|embedding (?:matrix|table|size)|num_embeddings|word_embeddings|"
+                r"embed_tokens|\bpiece\b|len\(tokenizer\)"),
+    "ids": _C(r"\bids?\b|token[ _]ids?|input_ids|\bindex\b|\bindices\b|\bidx\b"),
+    "out_of_range": _C(r"out of (?:range|bounds)|\boutside\b|not in \[|not contained|"
+                       r"must be within|\bvalid range\b"),
+    "label": _C(r"\blabels?\b|\btargets?\b|\bclass(?:es)?\b|num_labels|n_classes|id2label|"
+                r"label_ids"),
+    "stride": _C(r"stride"),
+    "truncation": _C(r"truncat\w*|only_first|only_second|longest_first"),
+    "pair": _C(r"only_first|only_second|\bpairs?\b|paired|(?:first|second) sequence|"
+               r"text_pair|sequence pairs"),
+    "generate": _C(r"generat\w*|max_new_tokens|min_new_tokens|\bmax_tokens\b|"
+                   r"\bcompletion\b|new tokens|\bdecoder prompt\b|open-end"),
+    "new_tokens": _C(r"max_new_tokens|min_new_tokens|\bmax_tokens\b|new tokens|"
+                     r"\bin the completion\b"),
+    "export": _C(r"onnx\w*|tensorrt|\btrt\b|tflite|coreml|core ml|\bexport\w*|"
+                 r"\btrace[ds]?\b|torchscript|\bjit\b|optimization profile|"
+                 r"dynamic (?:axes|shape|dim)|dynamic_shapes|\bguard\b|specializ\w*|"
+                 r"\bengine\b.{0,40}\b(?:shape|dim)"),
+    "fixed": _C(r"\bstatic\b|\bfixed\b|\bconstant\b|\bexpected\b|does not satisfy|"
+                r"invalid dimensions|dimension mismatch|shape mismatch"),
+    "multiple": _C(r"multiple of|divisible|perfect square|power of 2|even value"),
+    "ragged": _C(r"different lengths?|same length|equal size|equal length|inhomogeneous|"
+                 r"non-rectangular|\bragged\b|variable length|unequal|excessive nesting|"
+                 r"cannot stack|can t stack"),
+    "shape": _C(r"\bshapes?\b|dimensions?|\bdims?\b|\b[1-4]-?d\b|\bsizes?\b|batch_size"),
+    "mismatch": _C(r"mismatch|must match|doesn t match|does not match|don t match|"
+                   r"same shape|inconsistent|incompatible|should be of size|does not align|"
+                   r"not the same"),
+    "model_input": _C(r"input_ids|attention_mask|position_ids|token_type_ids|"
+                      r"decoder_input_ids|inputs_embeds|decoder_attention_mask|\blabels\b"),
+    "column": _C(r"\bcolumns?\b|\barrow\w*|\bdatasets?\b|\bmap\b|\bbatched\b|\brows\b|"
+                 r"overflow_to_sample_mapping|return_overflowing_tokens|\btable\b"),
+    "invalid_option": _C(r"not a valid|\binvalid\b|must be (?:either|one of)|one of \[|"
+                         r"select one of|not recogni[sz]ed|unknown (?:value|strategy)|"
+                         r"should be selected between"),
+    # the tokenizer's own options: padding, truncation and their strategies and sides
+    "pad_option": _C(r"\bpadding\b(?!-)|\btruncation\b|padding[ _](?:side|strategy)|"
+                     r"truncation[ _](?:side|strategy)|pad_to_multiple_of|pad_to_max_length|"
+                     r"paddingstrategy|truncationstrategy"),
+    # an option that does nothing: a max_length without truncation, padding that ignores it
+    "inactive": _C(r"not expl\w+ activated|\bis ignored\b|will be ignored|has no effect|"
+                   r"without truncation|make sure that max_length is defined|"
+                   r"max_length (?:is not|must be) (?:set|defined|provided)"),
+    # a mask that is missing, or padding that is attended
+    "mask_missing": _C(r"(?:attention[ _]mask|attn_mask)\W+(?:\w+\W+){0,6}?(?:not (?:set|"
+                       r"passed|provided|given)|is none|missing)|(?:\bno|without an?|"
+                       r"passing in an?|pass (?:your input s )?)\W*attention[ _]mask|"
+                       r"attention mask (?:and the pad token id )?(?:were|was|is) not|"
+                       r"(?:pad\w*|padded positions?) (?:\w+ ){0,3}(?:attended|attend to)|"
+                       r"attention[ _]mask\W+(?:\w+\W+){0,6}?(?:all zeros|zero|not 0 or 1|"
+                       r"binary|inverted|dtype)"),
+    "unexpected": _C(r"unexpected keyword|not used by the model|not supported by this model|"
+                     r"invalid feed input|\bunused\b|\bignor\w*|not expected|unexpected input"),
+    "assert": _C(r"device-side assert|srcindex|cudaerrorassert|assertion .{0,80} failed"),
+    # the words of text models' inputs: a keyword family needs one of them (torch and Arrow say
+    # "same length", "multiple of" and "shape mismatch" of any tensor)
+    "domain": _C(r"\btokens?\b|tokeniz\w*|\bsequences?\b|seq_len\w*|sequence_length|vocab\w*|"
+                 r"attention[ _]mask|\bpad[ _]token|padding[ _]token|pad_token\w*|\bprompts?\b|"
+                 r"generat\w*|max_length|max_new_tokens|\bmax_tokens\b|model_max_length|"
+                 r"max_position\w*|position_ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
+                 r"input ids|context (?:length|window|size)|max_model_len|max_seq\w*|"
+                 r"padding[ _]side|\bembeddings?\b|text_pair|word pieces|onnx\w*|tensorrt|"
+                 r"tflite|\bcollat\w*|overflow_to_sample_mapping|\bnum_labels\b"),
+    # what a message about input shape is not about
+    "memory": _C(r"\bmemory\b|\boom\b|\balloc\w*|kv cache|gpu_memory_utilization|"
+                 r"\bcached?\b"),
+    "dtype": _C(r"\bdtypes?\b|\bfloat(?:16|32|64)?\b|\bhalf\b|bfloat16|\bbf16\b|\bfp16\b|"
+                r"\bfp32\b|scalar type|\bint(?:8|32|64)\b|\blong int\b"),
+    "device": _C(r"\bdevices?\b|cuda:\d|\bcpu\b|\bmps\b|meta tensor|\bgpus?\b"),
+    "hub": _C(r"huggingface\.co|\bhub\b|\brepo\w*|\bgated\b|authenticat\w*|\blogin\b|"
+              r"\b40[13]\b|\bhttps?\b|\burl\b|\bdownload\w*|\boffline\b|\bconnect\w*"),
+    "files": _C(r"\bfiles?\b|\bdirectory\b|\bfolder\b|no such file|\bpath\b"),
+    "install": _C(r"\bimport\w*|\bmodule\b|\binstall\w*|\bpip\b"),
+    "nan": _C(r"\bnan\b|\binf\b|infinity"),
+    "weights": _C(r"state_dict|checkpoint|\bweights?\b|\bparam(?:eter)?s?\b|safetensors|"
+                  r"copying a param"),
+    "media": _C(r"\bimages?\b|pixel|\bpatch\w*|audio|video|\bframes?\b|\bmel\b|vision|"
+                r"spectrogram|sampling.rate|waveform|channels|input features?\b|\bctc\b|"
+                r"time reduction"),
+}
+
+#: Concepts that say a message is about something else than input shape: with one of them, a
+#: keyword family alone does not make a diagnosis.
+OFF_TOPIC = frozenset({"memory", "dtype", "device", "hub", "files", "install", "nan", "weights",
+                       "media"})
+
+WORD = re.compile(r"[a-z][a-z0-9_]*[a-z0-9]|[a-z]")
+#: Changes when the terms of a text change: the stored wording index is rebuilt then.
+TERMS_VERSION = 1
+FIELD = re.compile(r"\{[^{}]*\}")
+STOP = frozenset(
+    "the a an of to and or in is are be for with this that it as by on at from your you not but "
+    "if can will has have was were should must please make sure which when set use using "
+    "got been its than then there their these those into only also may might".split())
+EXCEPTION = re.compile(r"(?:error|exception|warning)$")
+
+
+def _lexicon() -> str:
+    return "\n".join([str(TERMS_VERSION), *(f"{k}={p.pattern}" for k, p in CONCEPTS.items()),
+                      " ".join(sorted(STOP))])
+
+
+#: The lexicon as text: what the stored wording index depends on besides the templates.
+LEXICON = _lexicon()
+
+
+def normalise(text: str) -> str:
+    """Lower case; backticks gone, quotes a space (``padding_side='left'`` reads as
+    ``padding_side= left``)."""
+    return text.lower().replace("`", "").replace("'", " ").replace('"', " ")
+
+
+def concepts(text: str) -> frozenset[str]:
+    """The concepts a text holds."""
+    return frozenset(_concepts(normalise(text)))
+
+
+def _concepts(lowered: str) -> Iterator[str]:
+    for name, pattern in CONCEPTS.items():
+        needles = _needles_of()[name]
+        if (needles is None or any(n in lowered for n in needles)) and pattern.search(lowered):
+            yield name
+
+
+@lru_cache(maxsize=1)
+def _needles_of() -> dict[str, tuple[str, ...] | None]:
+    return {name: _needles(pattern) for name, pattern in CONCEPTS.items()}
+
+
+def _needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains (a substring test is far
+    cheaper than a search with many alternatives), or None when there is no such set."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        return _must(list(_parser.parse(pattern.pattern)))
+    except Exception:  # pragma: no cover - only a speed-up: without it every pattern runs
+        return None
+
+
+def _must(items: list[tuple[Any, Any]]) -> tuple[str, ...] | None:
+    best: tuple[str, ...] | None = None
+    run = ""
+    for op, arg in [*items, (None, None)]:
+        name = str(op)
+        if name == "LITERAL":
+            run += chr(arg)
+            continue
+        if len(run) >= 2 and (best is None or min(map(len, best)) < len(run)):
+            best = (run,)
+        run = ""
+        found: tuple[str, ...] | None = None
+        if name == "SUBPATTERN":
+            found = _must(list(arg[-1]))
+        elif name == "BRANCH":
+            branches = [_must(list(branch)) for branch in arg[1]]
+            if all(b is not None for b in branches):
+                found = tuple(n for b in branches if b for n in b)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] >= 1:
+            found = _must(list(arg[2]))
+        if found and min(map(len, found)) >= 2 and (
+                best is None or min(map(len, found)) > min(map(len, best))):
+            best = found
+    return best
+
+
+def stem(word: str) -> str:
+    """A light stem: plural and verb endings off, a doubled final consonant single
+    (padded, padding, pads -> pad)."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[:-len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2]:
+        word = word[:-1]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """Words (stemmed; an identifier also as its parts), neighbouring word pairs, and concepts
+    (``~name``): the bag the wording index compares. Template fields, numbers and exception
+    class names are left out."""
+    lowered = normalise(FIELD.sub(" ", text) if "{" in text else text)
+    words = [w for w in WORD.findall(lowered) if w not in STOP and not EXCEPTION.search(w)]
+    out: list[str] = []
+    for word in words:
+        if "_" in word:
+            out.append(word)
+            out.extend(stem(part) for part in word.split("_") if part and part not in STOP)
+        else:
+            out.append(stem(word))
+    stems = [stem(w) for w in words]
+    out.extend(f"{a} {b}" for a, b in itertools.pairwise(stems))
+    out.extend("~" + name for name in _concepts(lowered))
+    return out
+
+
+@dataclass(frozen=True)
+class Family:
+    """A code as a combination of concepts: every group of ``all_of`` must be present (a group
+    is satisfied by any of its concepts), none of ``none_of``."""
+
+    code: Code
+    all_of: tuple[frozenset[str], ...]
+    none_of: frozenset[str] = frozenset()
+    weight: float = 2.5
+
+    def fits(self, found: frozenset[str]) -> bool:
+        return all(group & found for group in self.all_of) and not self.none_of & found
+
+
+def _family(code: Code, *groups: str, none_of: str = "", weight: float = 2.5) -> Family:
+    return Family(code, tuple(frozenset(g.split("|")) for g in groups),
+                  frozenset(none_of.split("|")) - {""}, weight)
+
+
+#: The keyword family of each code. Read top to bottom; every family that fits votes.
+FAMILIES: tuple[Family, ...] = (
+    _family("missing_pad_token", "pad_token", "missing", none_of="side|mask|start_token"),
+    _family("padding_side", "padding", "side", "generate", none_of="invalid_option"),
+    _family("truncation_padding_options", "pad_option", "invalid_option",
+            none_of="new_tokens"),
+    _family("truncation_padding_options", "pad_option|text_limit", "inactive",
+            none_of="new_tokens|stride"),
+    _family("bad_attention_mask", "mask_missing", none_of="shape|side"),
+    _family("shape_mismatch", "model_input", "shape|seqlen", "mismatch",
+            none_of="label|export|column|vocab"),
+    _family("token_id_out_of_vocab", "ids", "vocab", "out_of_range|compare",
+            none_of="token_type|label"),
+    _family("token_type_out_of_range", "token_type", "out_of_range|limit"),
+    _family("unexpected_token_type_ids", "token_type", "unexpected"),
+    _family("ragged_batch_no_padding", "ragged", "stackable",
+            none_of="mask|label|column|export|pair"),
+    _family("label_alignment", "label", "seqlen_strict", "mismatch|ragged",
+            none_of="out_of_range|column|generate"),
+    _family("label_out_of_range", "label", "out_of_range", none_of="position|vocab|token_type"),
+    _family("stride_overflow", "stride", "text_limit"),
+    _family("pair_truncation", "pair", "truncation", none_of="invalid_option"),
+    _family("export_fixed_length", "export", "shape|seqlen", "fixed|mismatch",
+            none_of="vocab|token_type"),
+    _family("length_multiple_constraint", "multiple", "seqlen|padding|input",
+            none_of="export|column"),
+    _family("under_min_length", "short", "seqlen_strict", none_of="generate|limit|compare"),
+    _family("map_column_length_mismatch", "column", "seqlen|ragged", "mismatch|compare|fixed",
+            none_of="export|vocab"),
+    _family("generation_length", "new_tokens", "limit|compare|short|missing|seqlen"),
+    _family("generation_length", "generate", "limit", "compare|seqlen",
+            none_of="pad_token|mask|side"),
+    _family("over_max_positions", "seqlen_strict|input", "limit", "compare",
+            none_of="generate|stride|multiple|short|export|column|label|pair"),
+)
+
+
+def family_votes(message: str) -> list[Vote]:
+    """Votes of the keyword families that fit ``message``; none when it holds no word of text
+    models' inputs, or a concept that is never about input shape (memory, dtypes, devices,
+    files, the hub, ...)."""
+    found = concepts(message)
+    if "domain" not in found or found & OFF_TOPIC:
+        return []
+    return [Vote(f.code, f.weight, {}, f"keyword family of {f.code}")
+            for f in FAMILIES if f.fits(found)]
