@@ -42,9 +42,9 @@ test: lint typecheck
 test-fast: install
 	$(PY) -m pytest -q -p no:cacheprovider -m "not forward and not zoo and not slow and not ray"
 
-# Ray Data: the ray extra, a local cluster and a two-node one (about a minute on 2 cores).
+# Ray Data: the ray extra, local clusters and two-node ones (about four minutes on 2 cores).
 test-ray: install
-	$(PY) -m pip install -q '.[ray]'
+	$(PY) -m pip install -q -e '.[ray]'
 	$(PY) -m pytest -q -p no:cacheprovider -m ray
 
 bench: install

@@ -1,9 +1,11 @@
 """Throughput of the local engine and of Ray Data with 1 and 2 workers, side by side in one run,
-and Ray's fixed start-up cost.
+and Ray's fixed start-up cost: ``seqfit profile`` (rows/s) and ``seqfit embed`` (documents/s and
+tokens/s per worker, the figure a cluster estimate needs).
 
-For each engine the whole call is timed (reading, counting or running, merging), on the same
-generated corpus; Ray's start-up (``ray.init`` and a first trivial job) is measured apart and
-left out of the rows/s, so the per-worker throughput that a cluster estimate needs is visible.
+For each engine the whole call is timed (reading, counting or running, merging, writing), on
+the same generated corpus; Ray's start-up (``ray.init`` and a first trivial job) is measured
+apart and left out of the rows/s. Embedding runs the embedded all-MiniLM-L6-v2 with windows (no
+truncation); the Ray runs' embeddings are compared with the local ones (minimum cosine).
 
 Usage: ``.venv/bin/python bench/scale.py [--rows 40000] [--embed-rows 2000]`` (needs the ray
 extra: ``pip install '.[ray]'``).
@@ -54,6 +56,7 @@ def ray_start(cpus: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=40000)
+    parser.add_argument("--embed-rows", type=int, default=1000)
     args = parser.parse_args()
     import ray
 
@@ -69,6 +72,7 @@ def main() -> None:
             startups[cpus] = ray_start(cpus)
             rows[f"ray, {cpus} worker{'s' if cpus > 1 else ''}"] = timed(
                 lambda cpus=cpus: seqfit.profile(str(data), engine="ray", blocks=4 * cpus))
+        embedded = embed_side_by_side(Path(tmp), args.embed_rows)
         ray.shutdown()
     local_time = rows["local"][0]
     tokens = rows["local"][1].tokens
@@ -81,6 +85,44 @@ def main() -> None:
     for cpus, seconds in startups.items():
         print(f"  ray start-up with {cpus} CPU{'s' if cpus > 1 else ''}: {seconds:.1f} s "
               "(ray.init and a first job; not in the figures above)")
+
+    local_embed = embedded["local"][0]
+    print(f"embed of {args.embed_rows:,} rows ({embedded['local'][1].tokens:,} tokens, windows of "
+          f"{embedded['local'][1].max_length}), whole run to Parquet, this machine")
+    for name, (seconds, summary, cosine) in embedded.items():
+        print(f"  {name:<15} {seconds:6.2f} s  {summary.rows / seconds:8,.1f} docs/s  "
+              f"{summary.tokens / seconds:10,.0f} tokens/s  {local_embed / seconds:5.2f}x local"
+              + (f"  (min cosine to local {cosine:.7f})" if cosine is not None else ""))
+
+
+def embed_side_by_side(folder: Path, rows: int) -> dict[str, tuple[float, Any, float | None]]:
+    """``seqfit embed`` locally and on Ray with 1 and 2 workers (2 CPUs: one stays unreserved
+    for Ray Data's own tasks), each whole run timed."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    from seqfit.model.loading import default_model_path
+    from seqfit.runners.dataset import run_dataset
+
+    data = folder / "embed.jsonl"
+    corpus(data, rows, seed=1)
+    model = default_model_path()
+    out: dict[str, tuple[float, Any, float | None]] = {}
+    seconds, summary = timed(lambda: run_dataset("embed", data, folder / "local.parquet",
+                                                 model=model, id_column="id"))
+    out["local"] = (seconds, summary, None)
+    local = np.asarray(pq.read_table(folder / "local.parquet")["embedding"].to_pylist())
+    ray_start(2)
+    for workers in (1, 2):
+        target = folder / f"ray{workers}"
+        seconds, summary = timed(lambda target=target, workers=workers: run_dataset(
+            "embed", data, target, model=model, id_column="id", engine="ray", workers=workers,
+            blocks=8))
+        got = np.asarray(pq.read_table(target)["embedding"].to_pylist())
+        cosine = float(((got * local).sum(1) / np.linalg.norm(got, axis=1)
+                        / np.linalg.norm(local, axis=1)).min())
+        out[f"ray, {workers} worker{'s' if workers > 1 else ''}"] = (seconds, summary, cosine)
+    return out
 
 
 if __name__ == "__main__":

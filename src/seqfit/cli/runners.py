@@ -17,14 +17,26 @@ from rich.table import Table
 from rich.text import Text
 
 from ._errors import print_json, run_reported
-from .app import By, Format, FormatOption, InputFormat, app, err, out
+from .app import (
+    AddressOption,
+    BlocksOption,
+    By,
+    Engine,
+    EngineOption,
+    Format,
+    FormatOption,
+    InputFormat,
+    app,
+    err,
+    out,
+)
 
 DataArgument = Annotated[str, typer.Argument(
     help="JSONL, CSV/TSV, Parquet, text (a document per line), a folder of .txt files, a "
          "datasets save_to_disk folder, or '-' for stdin.")]
 OutputOption = Annotated[str, typer.Option(
     "--output", "-o", help="Where to write: .parquet or .jsonl (.npy for embed), one row per "
-                           "input row.")]
+                           "input row; with --engine ray, a folder of Parquet parts.")]
 ColumnOption = Annotated[str | None, typer.Option(help="The text column.")]
 IdOption = Annotated[str | None, typer.Option(help="A column to pass through as 'id'.")]
 InputFormatOption = Annotated[InputFormat, typer.Option(
@@ -45,6 +57,9 @@ ChunkOption = Annotated[int, typer.Option(
 ResumeOption = Annotated[bool, typer.Option(
     "--resume", help="Continue an interrupted run of the same command into the same output.")]
 OverwriteOption = Annotated[bool, typer.Option("--overwrite", help="Replace an existing output.")]
+WorkersOption = Annotated[int | None, typer.Option(
+    "--workers", help="With --engine ray: actors running the model (default: one per GPU, or "
+                      "one per 4 CPUs).")]
 
 
 def _run(command: str, data: str, output: str, format: Format, **options: Any) -> None:
@@ -57,13 +72,16 @@ def _run(command: str, data: str, output: str, format: Format, **options: Any) -
     with run_progress(err, command, total) as on_progress:
         try:
             summary = run_reported(err, lambda: run_dataset(
-                cast(TaskName, command), data, output, on_progress=on_progress, **options),
-                as_json=as_json)
+                cast(TaskName, command), data, output, on_progress=on_progress,
+                on_engine=lambda line: err.print(line, markup=False, highlight=False),
+                **options), as_json=as_json)
         except KeyboardInterrupt:
             err.print(Text.assemble(
                 ("interrupted", "bold red"),
-                f" after {time.perf_counter() - started:.0f} s: every finished chunk is kept in "
-                f"{output}.partial. Fix: run the same command with --resume to continue."),
+                f" after {time.perf_counter() - started:.0f} s: every finished "
+                + (f"block is kept in {output}" if options.get("engine") == "ray" else
+                   f"chunk is kept in {output}.partial")
+                + ". Fix: run the same command with --resume to continue."),
                 soft_wrap=True)
             raise typer.Exit(130) from None
     if as_json:
@@ -173,6 +191,10 @@ def embed_command(
     chunk_size: ChunkOption = 1024,
     resume: ResumeOption = False,
     overwrite: OverwriteOption = False,
+    engine: EngineOption = Engine.local,
+    address: AddressOption = None,
+    blocks: BlocksOption = None,
+    workers: WorkersOption = None,
     format: FormatOption = Format.human,
 ) -> None:
     """Embed every document of DATA, whatever its length: one vector per input row."""
@@ -180,7 +202,8 @@ def embed_command(
     _run("embed", data, output, format, model=chosen, column=column, id_column=id_column,
          input_format=input_format.value, by=by.value, strategy=strategy,
          max_length=max_length, overlap=overlap, aggregate=aggregate, batch_tokens=batch_tokens,
-         device=device, dtype=dtype, chunk_size=chunk_size, resume=resume, overwrite=overwrite)
+         device=device, dtype=dtype, chunk_size=chunk_size, resume=resume, overwrite=overwrite,
+         engine=engine.value, address=address, blocks=blocks, workers=workers)
 
 
 @app.command("classify")
@@ -206,6 +229,10 @@ def classify_command(
     chunk_size: ChunkOption = 1024,
     resume: ResumeOption = False,
     overwrite: OverwriteOption = False,
+    engine: EngineOption = Engine.local,
+    address: AddressOption = None,
+    blocks: BlocksOption = None,
+    workers: WorkersOption = None,
     format: FormatOption = Format.human,
 ) -> None:
     """Classify every document of DATA, whatever its length: a label and scores per row."""
@@ -214,7 +241,8 @@ def classify_command(
          pair_column=pair_column, id_column=id_column, input_format=input_format.value,
          by=by.value, strategy=strategy, max_length=max_length, overlap=overlap,
          aggregate=aggregate, batch_tokens=batch_tokens, device=device, dtype=dtype,
-         chunk_size=chunk_size, resume=resume, overwrite=overwrite)
+         chunk_size=chunk_size, resume=resume, overwrite=overwrite,
+         engine=engine.value, address=address, blocks=blocks, workers=workers)
 
 
 @app.command("tag")
@@ -239,6 +267,10 @@ def tag_command(
     chunk_size: ChunkOption = 1024,
     resume: ResumeOption = False,
     overwrite: OverwriteOption = False,
+    engine: EngineOption = Engine.local,
+    address: AddressOption = None,
+    blocks: BlocksOption = None,
+    workers: WorkersOption = None,
     format: FormatOption = Format.human,
 ) -> None:
     """Tag every document of DATA, whatever its length: entity spans with character offsets."""
@@ -247,4 +279,5 @@ def tag_command(
          input_format=input_format.value, by=by.value, strategy=strategy,
          max_length=max_length, overlap=overlap, aggregate=aggregation,
          batch_tokens=batch_tokens, device=device, dtype=dtype, chunk_size=chunk_size,
-         resume=resume, overwrite=overwrite)
+         resume=resume, overwrite=overwrite, engine=engine.value, address=address,
+         blocks=blocks, workers=workers)

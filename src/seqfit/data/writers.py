@@ -211,22 +211,11 @@ class Writer:
         self.rows += len(records)
 
     def _write_part(self, records: Sequence[dict[str, Any]]) -> None:
-        pa = _pyarrow()
         import pyarrow.parquet as pq
 
-        types = _known_types(pa)
-        columns: dict[str, Any] = {}
-        for key in records[0]:
-            values = [r.get(key) for r in records]
-            if key == "embedding":
-                values = [None if v is None else np.asarray(v, "<f4") for v in values]
-            try:
-                columns[key] = pa.array(values, type=types.get(key))
-            except (pa.ArrowInvalid, pa.ArrowTypeError):  # ids of mixed types: as text
-                columns[key] = pa.array([None if v is None else str(v) for v in values])
         path = self.folder / f"part-{self._parts:06d}.parquet"
         tmp = path.with_name(path.name + ".tmp")
-        pq.write_table(pa.table(columns), tmp)
+        pq.write_table(records_table(records), tmp)
         os.replace(tmp, path)
         self._parts += 1
 
@@ -252,6 +241,22 @@ class Writer:
             os.replace(self.folder / "meta.jsonl", meta_path(self.output))
         shutil.rmtree(self.folder)
         return final_paths(self.output, self.fmt)
+
+
+def records_table(records: Sequence[dict[str, Any]]) -> Any:
+    """Output records as one Arrow table, with the column types every part shares."""
+    pa = _pyarrow()
+    types = _known_types(pa)
+    columns: dict[str, Any] = {}
+    for key in records[0]:
+        values = [r.get(key) for r in records]
+        if key == "embedding":
+            values = [None if v is None else np.asarray(v, "<f4") for v in values]
+        try:
+            columns[key] = pa.array(values, type=types.get(key))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # ids of mixed types: as text
+            columns[key] = pa.array([None if v is None else str(v) for v in values])
+    return pa.table(columns)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -78,8 +78,8 @@ def _describe(ray: Any, what: str) -> str:
 
 
 def read(data: str, *, input_format: str = "auto", column: str | None = None,
-         pair_column: str | None = None, blocks: int | None = None
-         ) -> tuple[Any, str, str | None]:
+         pair_column: str | None = None, blocks: int | None = None,
+         num_cpus: float | None = None) -> tuple[Any, str, str | None]:
     """``(dataset, text column, pair column)`` read with Ray Data's own readers. Local paths
     and any URI the installed filesystems support (``s3://``, ``gs://``...) pass straight
     through; a ``save_to_disk`` folder is read as Arrow IPC files, one read task each."""
@@ -97,13 +97,14 @@ def read(data: str, *, input_format: str = "auto", column: str | None = None,
         from ..data.readers import shards
 
         target = [str(p) for p in shards(path, fmt)]  # the shards in the local engine's order
-    fs: dict[str, Any] = {}
+    task: dict[str, Any] = {"num_cpus": num_cpus} if num_cpus is not None else {}
+    fs: dict[str, Any] = dict(task)
     if local:  # Ray would otherwise probe fsspec's remote filesystems for local paths
         import pyarrow.fs
 
         fs["filesystem"] = pyarrow.fs.LocalFileSystem()
     if fmt == "jsonl":
-        ds = ray.data.read_json(target, lines=True, file_extensions=None)
+        ds = ray.data.read_json(target, lines=True, file_extensions=None, **task)  # no fs
     elif fmt in ("csv", "tsv"):
         import pyarrow.csv as pacsv
 
@@ -113,7 +114,7 @@ def read(data: str, *, input_format: str = "auto", column: str | None = None,
     elif fmt == "parquet":
         ds = ray.data.read_parquet(target, **fs)
     elif fmt == "arrow":
-        ds = ray.data.read_datasource(_arrow_folder_source(target))
+        ds = ray.data.read_datasource(_arrow_folder_source(target), **task)
     elif fmt in ("text", "files"):
         ds = ray.data.read_text(target, drop_empty_lines=False,
                                 file_extensions=["txt"] if fmt == "files" else None, **fs)

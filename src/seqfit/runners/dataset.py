@@ -27,6 +27,7 @@ from .aggregation import LOGIT_AGGREGATES, VECTOR_AGGREGATES
 from .engine import CHUNK_SIZE, ChunkResult, DocumentMeta, Engine, TaskName
 
 COMMANDS: tuple[TaskName, ...] = ("embed", "classify", "tag")
+ENGINES = ("local", "ray")
 MAX_BAD_LISTED = 20
 Progress = Callable[[int, int], None]
 
@@ -121,6 +122,11 @@ def run_dataset(
     resume: bool = False,
     overwrite: bool = False,
     on_progress: Progress | None = None,
+    engine: str = "local",
+    address: str | None = None,
+    blocks: int | None = None,
+    workers: int | None = None,
+    on_engine: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Run ``command`` over every row of ``data`` and write one row per input row to
     ``output`` (``.jsonl``, ``.parquet``, or ``.npy`` for embeddings), as the run goes.
@@ -129,14 +135,25 @@ def run_dataset(
     ``resume``, an interrupted run of the same command, options and input continues where it
     stopped (a finished one is reported as it is). ``on_progress(rows, tokens)`` is called after
     each chunk.
+
+    ``engine="ray"`` runs on a Ray cluster (``address``, or a local one; ``on_engine`` hears
+    which) with ``workers`` actors, over ``blocks`` blocks, into the folder ``output``: see
+    :mod:`seqfit.distributed.ray_runners`.
     """
-    check_choice("command", command, COMMANDS)
-    aggregate = _check_aggregate(command, aggregate)
+    aggregate = check_task_options(command, aggregate, pair_column)
+    check_choice("engine", engine, ENGINES, option="--engine")
+    if engine == "ray":
+        return _on_ray(command, data, output, model=model, tokenizer=tokenizer, column=column,
+                       id_column=id_column, pair_column=pair_column, input_format=input_format,
+                       by=by, strategy=strategy, max_length=max_length, overlap=overlap,
+                       aggregate=aggregate, batch_tokens=batch_tokens, device=device,
+                       dtype=dtype, resume=resume, overwrite=overwrite, address=address,
+                       blocks=blocks, workers=workers, on_engine=on_engine,
+                       on_progress=on_progress)
+    if address is not None or blocks is not None or workers is not None:
+        raise OptionError("--address, --blocks and --workers are for --engine ray.",
+                          option="--engine", value=engine, fix="add --engine ray, or drop them")
     chunk_size = check_whole("chunk_size", chunk_size, example=CHUNK_SIZE) or CHUNK_SIZE
-    if pair_column is not None and command != "classify":
-        raise OptionError(f"--pair-column: seqfit {command} reads single texts; pairs are for "
-                          "classify (cross-encoders, NLI).", option="--pair-column",
-                          value=pair_column, fix="drop --pair-column")
     out = Path(os.fspath(output)).expanduser()
     fmt = writers.output_format(out, command)
     if resume and overwrite:
@@ -148,24 +165,24 @@ def run_dataset(
                           "again from where the run stopped.", option="--resume", value=True,
                           fix="save the input to a file and run on it")
     writers.check_output(out, fmt, resume=resume, overwrite=overwrite)
-    source = _source(data)
+    source = source_of(data)
     if resume and writers.read_manifest(out) is None and out.exists():
         return _finished(command, out, fmt, source, strategy, aggregate)
     batches = read_batches(data, column=column, pair_column=pair_column,
                            input_format=input_format, by=by, batch_size=chunk_size,
                            id_column=id_column)
-    options = {"command": command, "model": _model_name(model), "column": column,
+    options = {"command": command, "model": model_name(model), "column": column,
                "id_column": id_column, "pair_column": pair_column, "input_format": input_format,
                "by": by, "strategy": strategy, "max_length": max_length, "overlap": overlap,
                "aggregate": aggregate, "dtype": None if dtype is None else str(dtype),
                "format": fmt}
     manifest = {"seqfit": __version__, "options": options, "input": source}
     resuming = resume and _check_resume(out, manifest)  # before the model loads
-    task = _task(command, aggregate)
-    engine = Engine(task, model=model, tokenizer=tokenizer, strategy=strategy,
+    task = make_task(command, aggregate)
+    runner = Engine(task, model=model, tokenizer=tokenizer, strategy=strategy,
                     max_length=max_length, overlap=overlap, batch_tokens=batch_tokens,
                     device=device, dtype=dtype, pairs=pair_column is not None)
-    task.configure(engine)
+    task.configure(runner)
     writer = writers.Writer(out, fmt, dim=getattr(task, "dim", 0))
     tally = _Tally()
     kept = writer.open(resuming)
@@ -176,7 +193,7 @@ def run_dataset(
     done = tally.rows
     start = time.perf_counter()
     this_tokens = 0
-    produced = _records(engine, task, batches, skip=done, with_ids=id_column is not None)
+    produced = chunk_records(runner, task, batches, skip=done, with_ids=id_column is not None)
     try:
         for records, result in produced:
             writer.append(records)
@@ -189,13 +206,42 @@ def run_dataset(
         produced.close()  # stops reading and fitting ahead
         writer.close()
     paths = writer.finish()
-    return RunSummary(command, engine.name, source["path"], [str(p) for p in paths], tally.rows,
+    return RunSummary(command, runner.name, source["path"], [str(p) for p in paths], tally.rows,
                       tally.bad, tally.bad_rows, done, tally.windowed, tally.truncated,
                       tally.tokens, time.perf_counter() - start, tally.rows - done, this_tokens,
-                      engine.max_length, strategy, aggregate, options=options)
+                      runner.max_length, strategy, aggregate, options=options)
 
 
-def _model_name(model: Any) -> str:
+def _on_ray(command: str, data: Any, output: Any, *, model: Any, tokenizer: Any, by: str,
+            **options: Any) -> RunSummary:
+    """``engine="ray"``: the same run on a Ray cluster, into a folder of Parquet parts."""
+    if tokenizer is not None or not isinstance(model, (str, os.PathLike)):
+        raise OptionError("--engine ray loads the model in each worker, so it needs the model "
+                          "as a hub name or a folder (and its own tokenizer).", option="model",
+                          value=type(model).__name__, fix="model='./my-model' (a folder "
+                          "model.save_pretrained() and tokenizer.save_pretrained() wrote)")
+    if by != "line":
+        raise OptionError("--by file is not available with --engine ray: Ray Data reads a "
+                          "folder of .txt files a line per row.", option="--by", value=by,
+                          fix="--engine local, or one document per line")
+    from ..distributed import ray_runners
+
+    return ray_runners.run(command, data, os.fspath(output), model=os.fspath(model), **options)
+
+
+def check_task_options(command: str, aggregate: str | None, pair_column: str | None) -> str:
+    """The command, its aggregate (the default where None) and the pair column, checked; the
+    aggregate to run."""
+    check_choice("command", command, COMMANDS)
+    aggregate = _check_aggregate(command, aggregate)
+    if pair_column is not None and command != "classify":
+        raise OptionError(f"--pair-column: seqfit {command} reads single texts; pairs are for "
+                          "classify (cross-encoders, NLI).", option="--pair-column",
+                          value=pair_column, fix="drop --pair-column")
+    return aggregate
+
+
+def model_name(model: Any) -> str:
     if isinstance(model, (str, os.PathLike)):
         return os.fspath(model)
     config = getattr(model, "config", None)
@@ -213,7 +259,7 @@ def _check_aggregate(command: str, aggregate: str | None) -> str:
     return aggregate
 
 
-def _task(command: str, aggregate: str) -> Any:
+def make_task(command: str, aggregate: str) -> Any:
     if command == "embed":
         from .embedding import EmbedTask
 
@@ -227,7 +273,7 @@ def _task(command: str, aggregate: str) -> Any:
     return TagTask(aggregate, ("O",))
 
 
-def _source(data: Any) -> dict[str, Any]:
+def source_of(data: Any) -> dict[str, Any]:
     """What identifies the input, so a resumed run can tell it is the same one."""
     if data == "-" or hasattr(data, "read"):
         return {"path": "<stdin>" if data == "-" else str(getattr(data, "name", "<stream>"))}
@@ -303,7 +349,7 @@ def _rows(batches: Iterator[RowBatch], skip: int) -> Iterator[list[_Row]]:
             yield kept
 
 
-def _records(engine: Engine, task: Any, batches: Iterator[RowBatch], *, skip: int,
+def chunk_records(engine: Engine, task: Any, batches: Iterator[RowBatch], *, skip: int,
              with_ids: bool
              ) -> Generator[tuple[list[dict[str, Any]], ChunkResult], None, None]:
     """Output records per chunk, in input order: the engine runs the valid rows, the others

@@ -134,13 +134,14 @@ class Engine:
     """A model loaded for one task, and the options it runs with; :meth:`run` does the work.
 
     Options are checked, and the model's limits and head are read from its files, before any
-    weights load.
+    weights load; ``weights=False`` stops there (a driver checking what its workers will run).
     """
 
     def __init__(self, task: Task, *, model: Any, tokenizer: Any = None,
                  strategy: str = "window", max_length: int | None = None,
                  overlap: int | None = None, batch_tokens: int | None = None,
-                 device: Any = None, dtype: Any = None, pairs: bool = False) -> None:
+                 device: Any = None, dtype: Any = None, pairs: bool = False,
+                 weights: bool = True) -> None:
         command = task.name
         check_strategy(strategy, pairs)
         max_length = check_whole("max_length", max_length, optional=True, example=256)
@@ -152,7 +153,7 @@ class Engine:
         self.strategy = strategy
         self.overlap = overlap
         self.pairs = pairs
-        self.name, self.limits, self.tokenizer, weights = load_for(
+        self.name, self.limits, self.tokenizer, load_weights = load_for(
             task.name, model, tokenizer, self.device, self.dtype)
         wanted = max_length if max_length is not None else run_length(
             self.limits.sentence, self.limits.effective_max_tokens, self.limits.max_tokens)
@@ -168,8 +169,11 @@ class Engine:
                 "window would not fit in any batch.", option="batch_tokens", value=batch_tokens,
                 fix=f"batch_tokens={default_batch_tokens(self.max_length)}")
         self.batch_tokens = batch_tokens or _default_budget(self.device, self.max_length)
-        self.model = weights()  # every check has passed: now the weights
-        self.module = task.module(self.model)
+        self.model: Any = None
+        self.module: Any = None
+        if weights:  # every check has passed: now the weights (``weights=False``: checks only)
+            self.model = load_weights()
+            self.module = task.module(self.model)
 
     def run(self, chunks: Iterable[tuple[Sequence[Any], Sequence[Any] | None]],
             on_chunk: Callable[[ChunkResult], None] | None = None
