@@ -28,13 +28,14 @@ import json
 import os
 import pickle
 import time
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
 from .._checks import check_whole
 from ..errors import DataError, OptionError, SeqfitError
-from ..runners.dataset import MAX_BAD_LISTED, RunSummary, check_task_options, model_name
+from ..runners.dataset import MAX_BAD_LISTED, RunSummary, Tally, check_task_options, model_name
 from ..runners.engine import Engine
 from .ray_data import _ray, read, start
 
@@ -185,38 +186,6 @@ class BlockRunner:
 
 
 TALLY_COLUMNS = ("n_tokens", "n_windows", "truncated", "error")
-
-
-@dataclass
-class Tally:
-    """A block's counts (or the run's, merged in input order)."""
-
-    rows: int = 0
-    bad: int = 0
-    windowed: int = 0
-    truncated: int = 0
-    tokens: int = 0
-    bad_rows: list[dict[str, Any]] = field(default_factory=list)
-
-    def add(self, record: dict[str, Any], row: int) -> None:
-        self.rows += 1
-        self.tokens += int(record.get("n_tokens") or 0)
-        self.windowed += int((record.get("n_windows") or 0) > 1)
-        self.truncated += int(bool(record.get("truncated")))
-        if record.get("error") is not None:
-            self.bad += 1
-            if len(self.bad_rows) < MAX_BAD_LISTED:
-                self.bad_rows.append({"row": row, "error": record["error"]})
-
-    def merge(self, other: Tally) -> None:
-        for row in other.bad_rows:
-            if len(self.bad_rows) < MAX_BAD_LISTED:
-                self.bad_rows.append({**row, "row": self.rows + row["row"]})
-        self.rows += other.rows
-        self.bad += other.bad
-        self.windowed += other.windowed
-        self.truncated += other.truncated
-        self.tokens += other.tokens
 
 
 # ------------------------------------------------------------------------------------------------
@@ -390,13 +359,15 @@ def run(command: str, data: str, output: str, *, model: Any, column: str | None 
     engine = {"model": model, "strategy": strategy, "max_length": checked.max_length,
               "overlap": overlap, "batch_tokens": batch_tokens, "device": device,
               "dtype": dtype, "pairs": pair is not None}
-    results = ds.map_batches(
-        BlockRunner, batch_size=None, batch_format="pyarrow", zero_copy_batch=True,
-        concurrency=plan.count, num_cpus=plan.num_cpus, num_gpus=plan.num_gpus or None,
-        scheduling_strategy="SPREAD",  # actors on every node before two on one
-        fn_constructor_kwargs={"command": command, "aggregate": aggregate, "engine": engine,
-                               "threads": plan.threads, "output": os.fspath(output),
-                               "text": text, "pair": pair, "id_column": id_column})
+    with warnings.catch_warnings():  # Ray names no parameter for the scheduling strategy
+        warnings.filterwarnings("ignore", message=".*ray_remote_args.*")
+        results = ds.map_batches(
+            BlockRunner, batch_size=None, batch_format="pyarrow", zero_copy_batch=True,
+            concurrency=plan.count, num_cpus=plan.num_cpus, num_gpus=plan.num_gpus or None,
+            scheduling_strategy="SPREAD",  # actors on every node before two on one
+            fn_constructor_kwargs={"command": command, "aggregate": aggregate, "engine": engine,
+                                   "threads": plan.threads, "output": os.fspath(output),
+                                   "text": text, "pair": pair, "id_column": id_column})
     started = time.perf_counter()
     tally, done, nodes = Tally(), [], set()
     resumed = tokens_now = 0

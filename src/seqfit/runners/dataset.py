@@ -79,7 +79,10 @@ class RunSummary:
 
 
 @dataclass
-class _Tally:
+class Tally:
+    """A run's counts, from its output records (and the first bad rows); Ray blocks' tallies
+    merge in input order."""
+
     rows: int = 0
     bad: int = 0
     windowed: int = 0
@@ -87,7 +90,7 @@ class _Tally:
     tokens: int = 0
     bad_rows: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, record: dict[str, Any]) -> None:
+    def add(self, record: dict[str, Any], row: int | None = None) -> None:
         self.rows += 1
         self.tokens += int(record.get("n_tokens") or 0)
         self.windowed += int((record.get("n_windows") or 0) > 1)
@@ -95,8 +98,20 @@ class _Tally:
         if record.get("error") is not None:
             self.bad += 1
             if len(self.bad_rows) < MAX_BAD_LISTED:
-                self.bad_rows.append({k: record.get(k) for k in ("row", "line", "id", "error")
-                                      if k in record})
+                shown: dict[str, Any] = {k: record.get(k) for k in ("row", "line", "id", "error")
+                                         if k in record}
+                self.bad_rows.append(shown if row is None else {"row": row, **shown})
+
+    def merge(self, other: Tally) -> None:
+        """Add the counts of the rows that follow this tally's (their rows renumbered)."""
+        for bad in other.bad_rows:
+            if len(self.bad_rows) < MAX_BAD_LISTED:
+                self.bad_rows.append({**bad, "row": self.rows + bad.get("row", 0)})
+        self.rows += other.rows
+        self.bad += other.bad
+        self.windowed += other.windowed
+        self.truncated += other.truncated
+        self.tokens += other.tokens
 
 
 def run_dataset(
@@ -184,7 +199,7 @@ def run_dataset(
                     device=device, dtype=dtype, pairs=pair_column is not None)
     task.configure(runner)
     writer = writers.Writer(out, fmt, dim=getattr(task, "dim", 0))
-    tally = _Tally()
+    tally = Tally()
     kept = writer.open(resuming)
     if resuming:
         for record in writers.written_rows(out, fmt, partial=True)[:kept]:
@@ -311,7 +326,7 @@ def _check_resume(out: Path, manifest: dict[str, Any]) -> bool:
 def _finished(command: str, out: Path, fmt: str, source: dict[str, Any], strategy: str,
               aggregate: str) -> RunSummary:
     """``--resume`` on a run that already finished: nothing to do; its summary."""
-    tally = _Tally()
+    tally = Tally()
     for record in writers.written_rows(out, fmt, partial=False):
         tally.add(record)
     return RunSummary(command, "", source["path"], [str(p) for p in writers.final_paths(out, fmt)],
