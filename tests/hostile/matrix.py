@@ -1132,3 +1132,46 @@ case("run-script-length-error-is-explained", "ok", check=_exits_with(1, "over_ma
 
 def _no_diagnosis(result: Any) -> None:
     assert not result.stderr.startswith("seqfit:"), result.stderr[:300]
+
+
+# ------------------------------------------------------------------------------------------------
+# embed | classify | tag
+# ------------------------------------------------------------------------------------------------
+
+
+def _embed(tmp: Path, *args: str, data: Path | None = None, output: str = "out.parquet") -> Cli:
+    return cli("embed", str(data or _small(tmp)), "--output", str(tmp / output), *args)
+
+
+def _one_row_per_input_row(result: Any, tmp: Path) -> None:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(tmp / "out.parquet").to_pydict()
+    assert len(table["error"]) == 4, table["error"]
+    assert [e is None for e in table["error"]] == [True, False, False, True], table["error"]
+    assert table["embedding"][1] is None and len(table["embedding"][3]) == 384
+
+
+case("embed-cli-output-suffix", "error", area="runners")(
+    lambda tmp: _embed(tmp, output="out.txt"))
+case("embed-cli-npy-for-classify", "error", area="runners")(
+    lambda tmp: cli("classify", str(_small(tmp)), "--model", str(tmp), "--output",
+                    str(tmp / "x.npy")))
+case("embed-cli-resume-and-overwrite", "error", area="runners")(
+    lambda tmp: _embed(tmp, "--resume", "--overwrite"))
+case("embed-cli-blocks-without-ray", "error", area="runners")(
+    lambda tmp: _embed(tmp, "--blocks", "4"))
+case("embed-cli-ray-from-stdin", "error", area="runners")(
+    lambda tmp: cli("embed", "-", "--output", str(tmp / "o"), "--engine", "ray",
+                    input=jsonl(ROWS)))
+case("embed-cli-max-length-over-the-model", "error", area="runners")(
+    lambda tmp: _embed(tmp, "--max-length", "100000", "--format", "json"))
+case("embed-cli-binary-input", "error", area="runners")(
+    lambda tmp: _embed(tmp, data=_written(tmp / "x.jsonl", bytes(range(256)) * 64)))
+case("embed-cli-ray-into-a-foreign-folder", "error", area="runners")(
+    lambda tmp: (_written(tmp / "keep.txt", b"mine"), cli(
+        "embed", str(_small(tmp)), "--output", str(tmp), "--engine", "ray", "--overwrite"))[1])
+case("embed-cli-bad-rows-are-rows", "ok", check=_one_row_per_input_row, area="runners")(
+    lambda tmp: _embed(tmp, "--strategy", "head", data=_written(
+        tmp / "mixed.jsonl", b'{"text": "a short one"}\n{"text": "  "}\n{"text": 7}\n'
+                             b'{"text": "and another one"}\n')))
