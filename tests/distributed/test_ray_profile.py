@@ -113,3 +113,15 @@ def test_two_nodes_share_the_work_and_agree_with_one_machine(tmp_path: Path) -> 
     finally:
         ray.shutdown()
         cluster.shutdown()
+
+
+def test_a_malformed_line_is_one_error_that_names_the_local_engine(tmp_path: Path,
+                                                                   local_ray: None) -> None:
+    from seqfit.errors import DataError
+
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "one"}\n{"text": "two"\n{"text": "three"}\n')
+    with pytest.raises(DataError, match="could not be read by Ray Data") as caught:
+        seqfit.profile(str(path), engine="ray")
+    assert caught.value.fix.startswith("--engine local")
+    assert len(seqfit.profile(str(path)).invalid) == 1  # what the local engine does instead

@@ -17,16 +17,18 @@ and the same confidence intervals apply.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import logging
 import os
 import pickle
 import zlib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError, MissingDependencyError
+from ..errors import DataError, MissingDependencyError, SeqfitError
 from ..model.limits import ModelLimits
 from ..profiling.stats import LengthStats
 from ..profiling.summary import Profile
@@ -52,8 +54,8 @@ def start(address: str | None = None) -> str:
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True  # blocks merge in input order
     ctx.enable_progress_bars = False  # seqfit reports progress itself
-    for name in ("ray", "ray.data"):  # Ray's start-up chatter, not errors, stays quiet
-        logging.getLogger(name).setLevel(logging.ERROR)
+    for name in ("ray", "ray.data"):  # Ray's chatter stays quiet; its errors reach the user
+        logging.getLogger(name).setLevel(logging.CRITICAL)  # as seqfit's, raised below
     if ray.is_initialized():
         return _describe(ray, "using the Ray cluster this process is connected to")
     if address:
@@ -75,6 +77,34 @@ def _describe(ray: Any, what: str) -> str:
 # ------------------------------------------------------------------------------------------------
 # Reading
 # ------------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def read_errors(data: str, fmt: str = "its format") -> Iterator[None]:
+    """Ray Data's readers stop at the first malformed row (the local readers record it as a
+    bad row and go on); the failure, raised in a worker, becomes one DataError that says so."""
+    ray = _ray()
+    try:
+        yield
+    except ray.exceptions.RayTaskError as exc:
+        cause = getattr(exc, "cause", None)
+        if isinstance(cause, SeqfitError):
+            raise cause from None
+        reading = "ray::Read" in str(exc).split("\n", 1)[0]  # the task that failed: a reader
+        if not reading or not isinstance(cause, (ValueError, OSError, UnicodeDecodeError)):
+            raise
+        first = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+        raise DataError(
+            f"{data!r} could not be read by Ray Data as {fmt}: {first[:300]}. Ray Data's readers "
+            "stop at the first malformed row; the local engine records it as a bad row and goes "
+            "on.", fix=f"--engine local, or repair the row (python -m json.tool --json-lines "
+                       f"{data} shows the first bad line of a JSONL file)") from None
+
+
+def rows_of(results: Any, data: str) -> Iterator[Any]:
+    """The rows of a Ray dataset as it runs, its reading errors as :func:`read_errors` says."""
+    with read_errors(data):
+        yield from results.iter_rows()
 
 
 def read(data: str, *, input_format: str = "auto", column: str | None = None,
@@ -123,7 +153,8 @@ def read(data: str, *, input_format: str = "auto", column: str | None = None,
                         fix="--input-format jsonl, csv, tsv, parquet, arrow or text")
     if blocks:  # Ray bundles small blocks into one task; a repartition spreads them
         ds = ds.repartition(blocks)
-    schema = ds.schema()
+    with read_errors(data, fmt):
+        schema = ds.schema()
     names = list(schema.names)
     strings = [n for n, t in zip(names, schema.types, strict=True) if str(t) in (
         "string", "large_string")]
@@ -258,7 +289,7 @@ def profile(data: str, *, model: str | None, limits: ModelLimits, tokenizer: Any
     sampled: list[tuple[float, int, str, Any]] = []
     nodes: set[str] = set()
     blocks = 0
-    for part in results.iter_rows():
+    for part in rows_of(results, data):
         nodes.add(str(part["node"]))
         blocks += 1
         for i, reason in pickle.loads(part["bad"]):

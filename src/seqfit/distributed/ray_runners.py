@@ -34,10 +34,10 @@ from typing import Any
 
 from .. import __version__
 from .._checks import check_whole
-from ..errors import DataError, OptionError, SeqfitError
+from ..errors import DataError, OptionError
 from ..runners.dataset import MAX_BAD_LISTED, RunSummary, Tally, check_task_options, model_name
 from ..runners.engine import Engine
-from .ray_data import _ray, read, start
+from .ray_data import _ray, read, rows_of, start
 
 MANIFEST = "_seqfit.json"
 BLOCKS = "_blocks"
@@ -371,23 +371,17 @@ def run(command: str, data: str, output: str, *, model: Any, column: str | None 
     started = time.perf_counter()
     tally, done, nodes = Tally(), [], set()
     resumed = tokens_now = 0
-    try:
-        for part in results.iter_rows():
-            block: Tally = pickle.loads(part["tally"])
-            done.append((str(part["digest"]), block.rows))
-            nodes.add(str(part["node"]))
-            tally.merge(block)
-            if part["skipped"]:
-                resumed += block.rows
-            else:
-                tokens_now += block.tokens
-            if on_progress is not None:
-                on_progress(tally.rows, tokens_now)
-    except ray.exceptions.RayTaskError as exc:  # an actor's SeqfitError is the user's error
-        cause = getattr(exc, "cause", None)
-        if isinstance(cause, SeqfitError):
-            raise cause from None
-        raise
+    for part in rows_of(results, data):
+        block: Tally = pickle.loads(part["tally"])
+        done.append((str(part["digest"]), block.rows))
+        nodes.add(str(part["node"]))
+        tally.merge(block)
+        if part["skipped"]:
+            resumed += block.rows
+        else:
+            tokens_now += block.tokens
+        if on_progress is not None:
+            on_progress(tally.rows, tokens_now)
     parts = _publish(fs, root, done)
     seconds = time.perf_counter() - started
     summary = RunSummary(command, checked.name, data, [root], tally.rows, tally.bad,
