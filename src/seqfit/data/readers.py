@@ -227,6 +227,15 @@ def pick_column(columns: list[str], string_columns: list[str], column: str | Non
                     fix=f"--column {string_columns[0] if string_columns else 'NAME'}")
 
 
+def check_columns(columns: list[str], name: str, pair_column: str | None,
+                  id_column: str | None) -> None:
+    """The pair and id columns, where asked for, must be among ``columns``."""
+    for wanted, option in ((pair_column, "--pair-column"), (id_column, "--id-column")):
+        if wanted is not None and wanted not in columns:
+            raise DataError(f"{name} has no column {wanted!r}; columns: "
+                            f"{', '.join(columns)}.", fix=f"{option} NAME")
+
+
 def bad_row(text: Any, pair: Any = "", pairs: bool = False) -> str | None:
     """Why a row cannot be profiled or run (not text, blank, not UTF-8), or None if it can."""
     bad = [f"{what} is {_describe(v)}" for what, v in (("text", text), ("pair", pair))
@@ -238,6 +247,16 @@ def bad_row(text: Any, pair: Any = "", pairs: bool = False) -> str | None:
     if _undecodable(text) or _undecodable(pair) or _surrogates(text) or _surrogates(pair):
         return "lone surrogate or undecodable bytes (not UTF-8)"
     return None
+
+
+def row_batch(texts: list[Any], pairs: list[Any] | None, ids: list[Any] | None) -> RowBatch:
+    """Rows already in memory (a Ray block) as one batch, numbered from 1, each checked as the
+    readers check theirs."""
+    batcher = _Batcher(len(texts) + 1, pairs is not None, ids is not None)
+    for i, text in enumerate(texts):
+        batcher.add(i + 1, text, pairs[i] if pairs is not None else "",
+                    ids[i] if ids is not None else None)
+    return batcher.batch
 
 
 class _Batcher:
@@ -304,12 +323,7 @@ def _jsonl(stream: IO[bytes], name: str, column: str | None, pair_column: str | 
         if chosen is None:
             strings = [k for k, v in row.items() if isinstance(v, str)]
             chosen = pick_column(list(row), strings, column, name)
-            if pair_column is not None and pair_column not in row:
-                raise DataError(f"{name} has no column {pair_column!r}; columns: "
-                                f"{', '.join(row)}.", fix="--pair-column NAME")
-            if id_column is not None and id_column not in row:
-                raise DataError(f"{name} has no column {id_column!r}; columns: "
-                                f"{', '.join(row)}.", fix="--id-column NAME")
+            check_columns(list(row), name, pair_column, id_column)
         row_id = row.get(id_column) if id_column is not None else None
         if chosen not in row:
             batcher.batch.invalid.append((number, f"no {chosen!r} key"))
@@ -350,18 +364,9 @@ def _csv_rows(reader: Any, name: str, column: str | None, pair_column: str | Non
         raise DataError(f"{name} is not valid CSV: {exc}.", fix="--input-format text") from None
     chosen = pick_column(header, header, column, name)
     index = header.index(chosen)
-    pair_index = None
-    if pair_column is not None:
-        if pair_column not in header:
-            raise DataError(f"{name} has no column {pair_column!r}; columns: "
-                            f"{', '.join(header)}.", fix="--pair-column NAME")
-        pair_index = header.index(pair_column)
-    id_index = None
-    if id_column is not None:
-        if id_column not in header:
-            raise DataError(f"{name} has no column {id_column!r}; columns: "
-                            f"{', '.join(header)}.", fix="--id-column NAME")
-        id_index = header.index(id_column)
+    check_columns(header, name, pair_column, id_column)
+    pair_index = header.index(pair_column) if pair_column is not None else None
+    id_index = header.index(id_column) if id_column is not None else None
     batcher = _Batcher(batch_size, pair_column is not None, id_column is not None)
     while True:
         start = reader.line_num + 1
@@ -465,12 +470,7 @@ def _record_batches(name: str, schema: Any, batches: Iterator[Any], column: str 
     strings = [f.name for f in schema if pa.types.is_string(f.type) or
                pa.types.is_large_string(f.type)]
     chosen = pick_column(names, strings, column, name)
-    if pair_column is not None and pair_column not in names:
-        raise DataError(f"{name} has no column {pair_column!r}; columns: {', '.join(names)}.",
-                        fix="--pair-column NAME")
-    if id_column is not None and id_column not in names:
-        raise DataError(f"{name} has no column {id_column!r}; columns: {', '.join(names)}.",
-                        fix="--id-column NAME")
+    check_columns(names, name, pair_column, id_column)
     return _record_rows(batches, chosen, pair_column, batch_size, id_column)
 
 

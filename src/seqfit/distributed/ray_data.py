@@ -108,12 +108,13 @@ def rows_of(results: Any, data: str) -> Iterator[Any]:
 
 
 def read(data: str, *, input_format: str = "auto", column: str | None = None,
-         pair_column: str | None = None, blocks: int | None = None,
-         num_cpus: float | None = None) -> tuple[Any, str, str | None]:
+         pair_column: str | None = None, id_column: str | None = None,
+         blocks: int | None = None, num_cpus: float | None = None
+         ) -> tuple[Any, str, str | None]:
     """``(dataset, text column, pair column)`` read with Ray Data's own readers. Local paths
     and any URI the installed filesystems support (``s3://``, ``gs://``...) pass straight
     through; a ``save_to_disk`` folder is read as Arrow IPC files, one read task each."""
-    from ..data.readers import detect_format, pick_column
+    from ..data.readers import check_columns, detect_format, pick_column
 
     ray = _ray()
     local = "://" not in data
@@ -159,9 +160,7 @@ def read(data: str, *, input_format: str = "auto", column: str | None = None,
     strings = [n for n, t in zip(names, schema.types, strict=True) if str(t) in (
         "string", "large_string")]
     text = pick_column(names, strings, column, repr(data))
-    if pair_column is not None and pair_column not in names:
-        raise DataError(f"{data!r} has no column {pair_column!r}; columns: {', '.join(names)}.",
-                        fix="--pair-column NAME")
+    check_columns(names, repr(data), pair_column, id_column)
     return ds, text, pair_column
 
 

@@ -35,7 +35,14 @@ from typing import Any
 from .. import __version__
 from .._checks import check_whole
 from ..errors import DataError, OptionError
-from ..runners.dataset import MAX_BAD_LISTED, RunSummary, Tally, check_task_options, model_name
+from ..runners.dataset import (
+    MAX_BAD_LISTED,
+    RunSummary,
+    Tally,
+    changed_options,
+    check_task_options,
+    model_name,
+)
 from ..runners.engine import Engine
 from .ray_data import _ray, read, rows_of, start
 
@@ -136,7 +143,7 @@ class BlockRunner:
         import pyarrow.parquet as pq
         import ray
 
-        from ..data.readers import RowBatch, bad_row
+        from ..data.readers import row_batch
         from ..data.writers import records_table
         from ..runners.dataset import chunk_records
 
@@ -151,25 +158,10 @@ class BlockRunner:
             table = pq.read_table(path, filesystem=self.fs, columns=list(TALLY_COLUMNS))
             rows = table.to_pylist()
         else:
-            batch = RowBatch(pairs=[] if pairs is not None else None,
-                             ids=[] if ids is not None else None)
-            for i, text in enumerate(texts):
-                pair = pairs[i] if pairs is not None else ""
-                reason = bad_row(text, pair, pairs is not None)
-                if reason is None:
-                    batch.texts.append(text)
-                    batch.lines.append(i + 1)
-                    if batch.pairs is not None:
-                        batch.pairs.append(pair)
-                    if batch.ids is not None:
-                        batch.ids.append(ids[i])  # type: ignore[index]
-                else:
-                    batch.invalid.append((i + 1, reason))
-                    if ids is not None:
-                        batch.invalid_ids[i + 1] = ids[i]
+            batch = row_batch(texts, pairs, ids)
             rows = [{k: v for k, v in record.items() if k not in ("row", "line")}
                     for chunk, _ in chunk_records(self.engine, self.task, iter([batch]), skip=0,
-                                            with_ids=ids is not None)
+                                                  with_ids=ids is not None)
                     for record in chunk]
             if rows:
                 tmp = f"{path}.{os.getpid()}.tmp"
@@ -262,10 +254,8 @@ def _prepare_output(fs: Any, root: str, manifest: dict[str, Any], *, resume: boo
     if not resume:
         raise OptionError(f"--output {root!r} already holds a seqfit run.", option="--output",
                           value=root, fix="--resume to continue it, or --overwrite to replace it")
-    old, new = before.get("options", {}), manifest["options"]
-    changed = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    changed, shown = changed_options(before.get("options", {}), manifest["options"])
     if changed:
-        shown = "; ".join(f"{k}: was {old.get(k)!r}, now {new.get(k)!r}" for k in changed)
         raise OptionError(f"--resume: the run in {root!r} was started with other options "
                           f"({shown}).", option="--resume", value=True, changed=changed,
                           fix="repeat the first run's options with --resume, or --overwrite")
@@ -349,10 +339,7 @@ def run(command: str, data: str, output: str, *, model: Any, column: str | None 
     if on_engine is not None:
         on_engine(f"{line}; {plan.describe()}")
     ds, text, pair = read(data, input_format=input_format, column=column,
-                          pair_column=pair_column, num_cpus=0.25)
-    if id_column is not None and id_column not in ds.schema().names:
-        raise DataError(f"{data!r} has no column {id_column!r}; columns: "
-                        f"{', '.join(ds.schema().names)}.", fix="--id-column NAME")
+                          pair_column=pair_column, id_column=id_column, num_cpus=0.25)
     ds = ds.repartition(blocks) if blocks else ds.repartition(
         target_num_rows_per_block=BLOCK_ROWS)
     _write_manifest(fs, root, manifest)

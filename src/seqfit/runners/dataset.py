@@ -305,10 +305,8 @@ def _check_resume(out: Path, manifest: dict[str, Any]) -> bool:
     before = writers.read_manifest(out)
     if before is None:
         return False
-    old, new = before.get("options", {}), manifest["options"]
-    changed = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    changed, shown = changed_options(before.get("options", {}), manifest["options"])
     if changed:
-        shown = "; ".join(f"{k}: was {old.get(k)!r}, now {new.get(k)!r}" for k in changed)
         raise OptionError(
             f"--resume: the interrupted run in {str(writers.partial_folder(out))!r} was started "
             f"with other options ({shown}); its rows would not match this run's.",
@@ -321,6 +319,12 @@ def _check_resume(out: Path, manifest: dict[str, Any]) -> bool:
             f"{new_input}); its rows would no longer line up.",
             fix="restore the original input, or --overwrite to start over")
     return True
+
+
+def changed_options(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str], str]:
+    """The options a resumed run changed, and how (``"strategy: was 'head', now 'tail'"``)."""
+    changed = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    return changed, "; ".join(f"{k}: was {old.get(k)!r}, now {new.get(k)!r}" for k in changed)
 
 
 def _finished(command: str, out: Path, fmt: str, source: dict[str, Any], strategy: str,
