@@ -154,14 +154,15 @@ def batch_cases(draw):
     max_tokens = draw(st.one_of(st.none(), st.integers(max(longest, 1), 400))) \
         if max_batch_size is not None else draw(st.integers(max(longest, 1), 400))
     order = draw(st.sampled_from(["length", "input"]))
-    return lengths, max_tokens, max_batch_size, multiple, order
+    cost = draw(st.one_of(st.none(), st.integers(0, 200))) if order == "length" else None
+    return lengths, max_tokens, max_batch_size, multiple, order, cost
 
 
 @given(batch_cases())
 def test_batches_hold_every_row_once_within_both_limits(case):
-    lengths, max_tokens, max_batch_size, multiple, order = case
+    lengths, max_tokens, max_batch_size, multiple, order, cost = case
     plan = plan_batches(lengths, batch_tokens=max_tokens, max_batch_size=max_batch_size,
-                        pad_to_multiple_of=multiple, order=order)
+                        pad_to_multiple_of=multiple, order=order, batch_cost=cost)
     rows = [row for batch in plan.batches for row in batch]
     assert sorted(rows) == list(range(len(lengths)))
     assert len(plan.batch_shapes) == len(plan.batches)
@@ -205,6 +206,62 @@ def test_length_order_pads_least_of_any_split_into_the_same_batch_sizes(lengths,
     best = min((padded_cost([list(p[i:i + size]) for i in range(0, len(p), size)], lengths)
                 for p in itertools.permutations(range(len(lengths)))), default=0)
     assert plan_batches(lengths, max_batch_size=size).padded_tokens == best
+
+
+def set_partitions(items: list[int]):
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for partition in set_partitions(rest):
+        yield [[first], *partition]
+        for k in range(len(partition)):
+            yield [*partition[:k], [first, *partition[k]], *partition[k + 1:]]
+
+
+@settings(max_examples=150)
+@given(st.lists(st.integers(0, 30), max_size=7), st.integers(0, 40),
+       st.one_of(st.none(), st.integers(30, 120)), st.one_of(st.none(), st.integers(1, 4)))
+def test_batch_cost_gives_the_least_cost_of_any_grouping_within_the_limits(
+        lengths, cost, max_tokens, max_batch_size):
+    # Brute force over every set partition (not only runs of sorted rows): the plan's padded
+    # tokens + cost per batch is the least any grouping within both limits reaches.
+    if max_tokens is None and max_batch_size is None:
+        max_batch_size = 3
+    def fits(batch: list[int]) -> bool:
+        return ((max_batch_size is None or len(batch) <= max_batch_size) and
+                (max_tokens is None or len(batch) * max(lengths[i] for i in batch) <= max_tokens))
+    best = min((padded_cost(p, lengths) + cost * len(p)
+                for p in set_partitions(list(range(len(lengths)))) if all(map(fits, p))),
+               default=0)
+    plan = plan_batches(lengths, batch_tokens=max_tokens, max_batch_size=max_batch_size,
+                        batch_cost=cost)
+    assert plan.padded_tokens + cost * plan.n_batches == best
+
+
+def test_batch_cost_trades_padding_for_passes():
+    lengths = [40, 39, 38, 12, 11, 10]
+    filled = plan_batches(lengths, batch_tokens=256)
+    assert filled.batch_shapes == ((6, 40),)
+    assert plan_batches(lengths, batch_tokens=256, batch_cost=16).batch_shapes == \
+        ((3, 40), (3, 12))  # 120 + 36 + 2 × 16 = 188 < 240 + 16
+    assert plan_batches(lengths, batch_tokens=256, batch_cost=200).batch_shapes == ((6, 40),)
+    assert plan_batches(lengths, batch_tokens=256, batch_cost=0).n_batches == 6  # no padding
+
+
+def test_batch_cost_needs_length_order():
+    with pytest.raises(OptionError) as info:
+        plan_batches([3, 4], batch_tokens=16, order="input", batch_cost=8)
+    assert str(info.value) == (
+        "batch_cost=8 splits length-ordered batches, but order='input' keeps the rows in input "
+        "order. Fix: order=\"length\" with batch_cost, or order=\"input\" without it")
+
+
+def test_batch_cost_plans_many_short_rows_quickly():
+    lengths = [5 + (i * 7919) % 250 for i in range(200_000)]
+    plan = plan_batches(lengths, batch_tokens=16384, batch_cost=64)
+    assert sorted(row for batch in plan.batches for row in batch) == list(range(200_000))
+    assert plan.padded_tokens <= plan_batches(lengths, batch_tokens=16384).padded_tokens
 
 
 @given(st.lists(st.integers(0, 60), min_size=1, max_size=60), st.integers(60, 400))

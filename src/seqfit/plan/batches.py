@@ -70,7 +70,8 @@ class BatchPlan:
 
 def plan_batches(lengths: Iterable[int], *, batch_tokens: int | None = None,
                  max_batch_size: int | None = None, pad_to_multiple_of: int | None = None,
-                 max_length: int | None = None, order: BatchOrder = "length") -> BatchPlan:
+                 max_length: int | None = None, order: BatchOrder = "length",
+                 batch_cost: int | None = None) -> BatchPlan:
     """Group rows into batches of at most ``batch_tokens`` padded tokens (``rows × padded
     length``) and at most ``max_batch_size`` rows; give at least one of the two limits.
     ``lengths`` may be any iterable (a generator is read once). ``max_length`` (the model's
@@ -85,6 +86,13 @@ def plan_batches(lengths: Iterable[int], *, batch_tokens: int | None = None,
     rows and one remainder (an exchange argument: an optimal split can always be made of
     consecutive rows in length order), so never more than :func:`plan_fixed_batches`.
 
+    ``batch_cost`` (with ``order="length"``) prices each forward pass in padded tokens: the
+    rows, still longest first, are then split where ``padded tokens + batch_cost × batches`` is
+    least, the exact optimum over splits into consecutive rows (dynamic programming, O(n × rows
+    per batch)). Where a pass costs little beside its tokens (a CPU, where time per token barely
+    changes with the batch's size), this pads far less than filling every batch: a small
+    ``batch_cost`` buys many small, tightly fitted batches, a large one few full batches.
+
     ``order="input"`` keeps rows in input order and starts a new batch when the next row would
     break a limit. Both run in O(n log n) (sorting), fast enough for millions of rows.
 
@@ -93,6 +101,10 @@ def plan_batches(lengths: Iterable[int], *, batch_tokens: int | None = None,
     (((2, 3), (4,), (0, 1)), 17)
     >>> plan_batches([3, 9, 4, 8, 1], batch_tokens=16, order="input").batch_shapes
     ((1, 3), (1, 9), (2, 8), (1, 1))
+    >>> plan_batches([40, 39, 38, 12, 11, 10], batch_tokens=256).batch_shapes  # fills batches
+    ((6, 40),)
+    >>> plan_batches([40, 39, 38, 12, 11, 10], batch_tokens=256, batch_cost=16).batch_shapes
+    ((3, 40), (3, 12))
     """
     check_choice("order", order, BATCH_ORDERS)
     batch_tokens = check_whole("batch_tokens", batch_tokens, optional=True,
@@ -100,6 +112,12 @@ def plan_batches(lengths: Iterable[int], *, batch_tokens: int | None = None,
     max_batch_size = check_whole("max_batch_size", max_batch_size, optional=True, example=32)
     multiple = check_whole("pad_to_multiple_of", pad_to_multiple_of, optional=True, example=8)
     cap = check_whole("max_length", max_length, optional=True, example=512)
+    batch_cost = check_whole("batch_cost", batch_cost, minimum=0, optional=True, example=64)
+    if batch_cost is not None and order != "length":
+        raise OptionError(
+            f"batch_cost={batch_cost} splits length-ordered batches, but order={order!r} keeps "
+            "the rows in input order.", option="batch_cost", value=batch_cost,
+            fix='order="length" with batch_cost, or order="input" without it')
     if batch_tokens is None and max_batch_size is None:
         raise OptionError(
             "plan_batches needs a limit, but batch_tokens and max_batch_size are both None.",
@@ -112,6 +130,8 @@ def plan_batches(lengths: Iterable[int], *, batch_tokens: int | None = None,
         _check_rows_fit(lengths, padded, batch_tokens, multiple)
     if order == "input":
         batches = _greedy_in_order(padded, batch_tokens, max_batch_size)
+    elif batch_cost is not None:
+        batches = _least_cost_longest_first(padded, batch_tokens, max_batch_size, batch_cost)
     else:
         batches = _greedy_longest_first(padded, batch_tokens, max_batch_size)
     return _plan(batches, lengths, padded)
@@ -193,6 +213,49 @@ def _greedy_longest_first(padded: list[int], batch_tokens: int | None,
     for size in sizes:
         batches.append(tuple(order[start:start + size]))
         start += size
+    return batches
+
+
+def _least_cost_longest_first(padded: list[int], batch_tokens: int | None,
+                              max_batch_size: int | None, batch_cost: int
+                              ) -> list[tuple[int, ...]]:
+    """Rows longest first, split into consecutive batches where padded tokens plus
+    ``batch_cost`` per batch is least, within both limits.
+
+    ``best[i]`` is the least cost of the first ``i`` rows: the batch that ends there starts at
+    some ``j``, pads to ``widths[j]`` (its longest row) and costs ``(i - j) × widths[j] +
+    batch_cost``. Going back from ``i`` the batch only grows, so the search stops at the first
+    ``j`` that breaks a limit. That cost obeys the quadrangle inequality (for ``a ≤ b ≤ c ≤ d``,
+    ``cost(a, c) + cost(b, d) ≤ cost(a, d) + cost(b, c)``, as ``widths[a] ≥ widths[b]``), so the
+    earliest best start never moves back as ``i`` grows: the search also stops at the previous
+    row's start, which keeps it near linear in practice. Ties keep the longer batch.
+    """
+    order = sorted(range(len(padded)), key=padded.__getitem__, reverse=True)  # stable
+    widths = [padded[i] for i in order]
+    n = len(widths)
+    best = [0] * (n + 1)
+    start = [0] * (n + 1)
+    for i in range(1, n + 1):
+        lowest, first = -1, i - 1
+        for j in range(i - 1, start[i - 1] - 1, -1):
+            rows = i - j
+            if (max_batch_size is not None and rows > max_batch_size) or (
+                    batch_tokens is not None and rows * widths[j] > batch_tokens):
+                break
+            cost = best[j] + rows * widths[j] + batch_cost
+            if lowest < 0 or cost <= lowest:
+                lowest, first = cost, j
+        best[i], start[i] = lowest, first
+    ends: list[int] = []
+    i = n
+    while i:
+        ends.append(i)
+        i = start[i]
+    batches: list[tuple[int, ...]] = []
+    begin = 0
+    for end in reversed(ends):
+        batches.append(tuple(order[begin:end]))
+        begin = end
     return batches
 
 

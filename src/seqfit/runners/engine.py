@@ -169,6 +169,7 @@ class Engine:
                 "window would not fit in any batch.", option="batch_tokens", value=batch_tokens,
                 fix=f"batch_tokens={default_batch_tokens(self.max_length)}")
         self.batch_tokens = batch_tokens or _default_budget(self.device, self.max_length)
+        self.batch_cost = CPU_BATCH_COST if self.device.type == "cpu" else None
         self.model: Any = None
         self.module: Any = None
         if weights:  # every check has passed: now the weights (``weights=False``: checks only)
@@ -196,7 +197,8 @@ class Engine:
 
         texts, pairs = list(chunk[0]), (list(chunk[1]) if chunk[1] is not None else None)
         fitted, keep, bad = self._fit(texts, pairs)
-        padded = list(batches(fitted, batch_tokens=self.batch_tokens)) if fitted.windows else []
+        padded = list(batches(fitted, batch_tokens=self.batch_tokens,
+                              batch_cost=self.batch_cost)) if fitted.windows else []
         return texts, (fitted, keep), bad, padded
 
     def _fit(self, texts: list[Any], pairs: list[Any] | None
@@ -255,6 +257,10 @@ class Engine:
 JOIN_SECONDS = 30.0
 #: Padded tokens per batch on a CPU: big batches buy a CPU nothing, and smaller ones pad less.
 CPU_BATCH_TOKENS = 4096
+#: What one more forward pass costs a CPU, in padded tokens' worth of time: a CPU's time per token
+#: barely changes with the batch's size, so batches are cut where padding plus passes cost least
+#: (on an accelerator, where big batches are what make it fast, they are filled instead).
+CPU_BATCH_COST = 64
 
 
 def _default_budget(device: Any, max_length: int) -> int:
