@@ -134,7 +134,7 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
     if message and not never and not decisive and not on_topic(votes):
         focus = _focus(message)
         votes.extend(wording_votes(catalogue, focus))
-        votes.extend(_with_numbers(v, focus) for v in family_votes(focus))
+        votes.extend(_with_numbers(v, focus) for v in family_votes(focus, frames))
     if ambiguous is not None and "unknown" not in ambiguous.candidates and not on_topic(votes):
         # nothing in the context decides: the candidates, ranked as the catalogue lists them
         votes.extend(Vote(cast(Code, code), 2.5 if i == 0 else 1.5, {}, "catalogue candidates")
@@ -160,7 +160,18 @@ def _focus(message: str) -> str:
     lines = [line for line in message.splitlines() if line.strip()]
     keep = [line for line in lines if FATAL.search(line) or re.search(
         r"warn|error|\[transformers\]", line, re.I)]
-    return "\n".join((keep or lines)[-6:])
+    return _plain("\n".join((keep or lines)[-6:]))
+
+
+#: What a message says besides its words: file paths ("/onnxruntime/core/providers/cpu/...h:560"
+#: names no device) and the modules an exception class is defined in
+#: ("huggingface_hub.inference._text_generation.ValidationError" is a ValidationError).
+PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\w.~-]*[/\\])+[\w.-]+(?::\d+)?")
+QUALIFIED = re.compile(r"\b(?:[a-z_][\w]*\.)+(?=[A-Z]\w*(?:Error|Exception|Warning)\b)")
+
+
+def _plain(message: str) -> str:
+    return QUALIFIED.sub("", PATH.sub(" ", message))
 
 
 def wording_votes(catalogue: Catalogue, message: str) -> list[Vote]:
