@@ -191,9 +191,9 @@ def wording_votes(catalogue: Catalogue, message: str) -> list[Vote]:
         agree = sum(s for r, s in on[1:3] if r.code == row.code and s >= best - MARGIN)
         return [_with_numbers(Vote(cast(Code, row.code), NEAR * best + (0.5 if agree else 0.0),
                                    {}, f"{SOFT}: {row.id} ({best:.2f})"), message)]
-    if off >= NEAR_MIN:
+    if off >= NEAR_MIN and off >= best:
         return [Vote("unknown", NEAR * off, {}, f"{SOFT} is off-topic ({off:.2f})")]
-    return []
+    return []  # an on-topic template as near as any off-topic one: the wording says nothing
 
 
 def _with_numbers(vote: Vote, message: str) -> Vote:

@@ -61,7 +61,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                   r"\b(?:more|fewer) \w+ than\b|"
                   # two numbers set against each other: "input_ids.max() is 50261 but the
                   # embedding matrix has 50257 rows", "Got: 256 but expected: 128"
-                  r"\b\d+\b[^\d\n]{0,60}\bbut\b[^\d\n]{0,60}\b\d+\b"),
+                  r"\b\d+\b[^\d\n]{0,60}\bbut\b[^\d\n]{0,60}\b\d+\b|"
+                  # a limit, then what came: "Maximum sequence length 512, got 613"
+                  r"\b(?:max\w*|limit)\b[^.\n]{0,40}\d+\W{0,3}(?:but )?got\b"),
     "position": _C(r"\bpositions?\b|position_\w+|positional|embed_positions|\bwpe\b"),
     "seqlen_strict": _C(r"sequence[ _]length|seq_len\w*|sequence_length|input[ _]length|"
                         r"prompt[ _]length|number of tokens|num_tokens|\btokens\b|"
@@ -104,14 +106,29 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                 r"piece[ _]id|sentencepiece"),
     "ids": _C(r"\bids?\b|token[ _]ids?|input_ids|\bindex\b|\bindices\b|\bidx\b"),
     "out_of_range": _C(r"out of (?:range|bounds)|\boutside\b|not in \[|not contained|"
+                       r"out of (?:the )?\w+ range|out of (?:the )?vocab\w*|"
                        r"must be within|\bvalid range\b"),
     "label": _C(r"\blabels?\b|\btargets?\b|\bclass(?:es)?\b|num_labels|n_classes|id2label|"
                 r"label_ids"),
+    # how many labels a model has: "config.num_labels should be 2", "Incorrect number of labels",
+    # "expects a model with 1 output label"
+    "label_count": _C(r"num_labels|num_classes|n_classes|number of (?:labels|classes)|"
+                      r"\d+ output labels?"),
+    # what was given against what is required: "..., but it is 5", "instead of 2", "requires"
+    "required": _C(r"\bbut (?:it )?(?:is|was|got|has)\b|\binstead of\b|\brequires?\b|"
+                   r"should be \d|must be \d|\bexpects?\b|only supports?"),
+    # the inputs that carry ids (the mask and labels are read apart)
+    "ids_input": _C(r"input_ids|position_ids|inputs_embeds|decoder_input_ids|token_type_ids"),
+    # a minimum the input must reach: "must be greater than or equal to", "at least", "no less
+    # than" (transformers' span and window checks)
+    "min_required": _C(r"(?:must|should|has to|have to|needs? to) (?:be|have) (?:greater than or "
+                       r"equal to|at least|no less than|>=)"),
     "stride": _C(r"stride"),
     "truncation": _C(r"truncat\w*|only_first|only_second|longest_first"),
     "pair": _C(r"only_first|only_second|\bpairs?\b|paired|(?:first|second) sequence|"
                r"text_pair|sequence pairs"),
-    "generate": _C(r"generat\w*|max_new_tokens|min_new_tokens|\bmax_tokens\b|"
+    # (min_length is generate()'s: "Your min_length=... must be inferior than your max_length")
+    "generate": _C(r"generat\w*|max_new_tokens|min_new_tokens|\bmax_tokens\b|\bmin_length\b|"
                    r"\bcompletion\b|new tokens|\bdecoder prompt\b|open-end"),
     "new_tokens": _C(r"max_new_tokens|min_new_tokens|\bmax_tokens\b|new tokens|"
                      r"\bin the completion\b"),
@@ -362,15 +379,27 @@ FAMILIES: tuple[Family, ...] = (
     _family("bad_attention_mask", "mask", "rank", none_of="mismatch|side|label|fixed"),
     _family("shape_mismatch", "model_input", "shape|seqlen", "mismatch",
             none_of="label|export|column|vocab"),
+    # a mask against the shape it should have: "Cross attention mask shape ... doesn't match
+    # expected ...", "Attention mask should be of size ..."
+    _family("shape_mismatch", "mask", "shape", "mismatch",
+            none_of="label|export|column|vocab|side|generate"),
+    # ids of the wrong rank: "position_ids must be 2D when provided", "input_ids must be of
+    # shape (batch_size, sequence_length)"
+    _family("shape_mismatch", "ids_input", "rank",
+            none_of="mask|label|export|column|vocab|fixed"),
     _family("token_id_out_of_vocab", "ids", "vocab", "out_of_range|compare",
             none_of="token_type|label"),
     _family("token_type_out_of_range", "token_type", "out_of_range|limit"),
     _family("unexpected_token_type_ids", "token_type", "unexpected"),
     _family("ragged_batch_no_padding", "ragged", "stackable",
             none_of="mask|label|column|export|pair"),
-    _family("label_alignment", "label", "seqlen_strict", "mismatch|ragged",
+    _family("label_alignment", "label", "seqlen_strict|ids_input", "mismatch|ragged",
             none_of="out_of_range|column|generate"),
     _family("label_out_of_range", "label", "out_of_range", none_of="position|vocab|token_type"),
+    # a model with another number of labels than the task needs: "config.num_labels should be
+    # 2, but it is 5", "reward models require num_labels=1"
+    _family("label_out_of_range", "label_count", "required",
+            none_of="position|vocab|token_type|seqlen_strict|inactive"),
     _family("stride_overflow", "stride", "text_limit"),
     _family("pair_truncation", "pair", "truncation", none_of="invalid_option"),
     _family("export_fixed_length", "export", "shape|seqlen", "fixed|mismatch",
@@ -378,6 +407,8 @@ FAMILIES: tuple[Family, ...] = (
     _family("length_multiple_constraint", "multiple", "seqlen|padding|input",
             none_of="export|column"),
     _family("under_min_length", "short", "seqlen_strict", none_of="generate|limit|compare"),
+    _family("under_min_length", "min_required", "seqlen_strict",
+            none_of="generate|new_tokens|stride|truncation|pad_option"),
     _family("map_column_length_mismatch", "column", "seqlen|ragged", "mismatch|compare|fixed",
             none_of="export|vocab"),
     _family("generation_length", "new_tokens", "limit|compare|short|missing|seqlen"),
