@@ -160,6 +160,12 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                       r"decoder_input_ids|inputs_embeds|decoder_attention_mask|\blabels\b"),
     "column": _C(r"\bcolumns?\b|\barrow\w*|\bdatasets?\b|\bmap\b|\bbatched\b|\brows\b|"
                  r"overflow_to_sample_mapping|return_overflowing_tokens|\btable\b"),
+    # the words of a table's own shape (a dataset named in passing is not one: "batching my
+    # tokenized dataset, the sequences have different lengths" is a batch)
+    "table_shape": _C(r"\bcolumns?\b|\barrow\w*|\bmap\b|\bbatched\b|\brows\b|\btable\b|"
+                      r"overflow_to_sample_mapping|return_overflowing_tokens"),
+    # a count of rows: datasets' "mismatch between the number of rows", "returns more rows"
+    "rowcount": _C(r"\d+ rows|(?:more|fewer) rows|number of rows|num_rows"),
     "invalid_option": _C(r"not a valid|\binvalid\b|must be (?:either|one of)|one of \[|"
                          r"select one of|not recogni[sz]ed|unknown (?:value|strategy)|"
                          r"should be selected between"),
@@ -191,7 +197,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"generat\w*|max_length|max_new_tokens|\bmax_tokens\b|model_max_length|"
                  r"max_position\w*|position_ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
                  r"input ids|context (?:length|window|size)|max_model_len|max_seq\w*|"
-                 r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|"
+                 r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|\btrt\b|"
                  r"padding[ _]side|\bembeddings?\b|text_pair|word pieces|onnx\w*|tensorrt|"
                  r"tflite|\bcollat\w*|overflow_to_sample_mapping|\bnum_labels\b"),
     # what a message about input shape is not about
@@ -392,7 +398,7 @@ FAMILIES: tuple[Family, ...] = (
     _family("token_type_out_of_range", "token_type", "out_of_range|limit"),
     _family("unexpected_token_type_ids", "token_type", "unexpected"),
     _family("ragged_batch_no_padding", "ragged", "stackable",
-            none_of="mask|label|column|export|pair"),
+            none_of="mask|label|table_shape|export|pair"),
     _family("label_alignment", "label", "seqlen_strict|ids_input", "mismatch|ragged",
             none_of="out_of_range|column|generate"),
     _family("label_out_of_range", "label", "out_of_range", none_of="position|vocab|token_type"),
@@ -409,7 +415,8 @@ FAMILIES: tuple[Family, ...] = (
     _family("under_min_length", "short", "seqlen_strict", none_of="generate|limit|compare"),
     _family("under_min_length", "min_required", "seqlen_strict",
             none_of="generate|new_tokens|stride|truncation|pad_option"),
-    _family("map_column_length_mismatch", "column", "seqlen|ragged", "mismatch|compare|fixed",
+    _family("map_column_length_mismatch", "column", "seqlen|ragged|rowcount",
+            "mismatch|compare|fixed",
             none_of="export|vocab"),
     _family("generation_length", "new_tokens", "limit|compare|short|missing|seqlen"),
     _family("generation_length", "generate", "limit", "compare|seqlen",
