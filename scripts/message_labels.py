@@ -124,7 +124,10 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
     _rule("shape_mismatch", r"attention[_ ]mask.{0,60}(?:should be of size|should have size|"
           r"doesn't match|does not match|inconsistent)|(?:input_ids|inputs_embeds) and "
           r"(?:the )?attention[_ ]mask.{0,40}same (?:shape|size|length)|"
-          r"(?:key )?padding mask does not align"),
+          r"(?:key )?padding mask does not align|"
+          # "Wrong shape for input_ids (shape ...) or attention_mask (shape ...)", "Incorrect 4D
+          # attention_mask shape: ...; expected: ..."
+          r"Wrong shape for (?:input_ids|attention_mask)|Incorrect \dD attention_mask shape"),
     _rule("bad_attention_mask", r"attention[_ ]mask.{0,60}(?:"
           r"must be (?:of )?(?:2D|4D|shape|size)|has (?:shape|size)|of shape|"
           r"must have|should be a \dd|dims|dimensions)|"
@@ -240,7 +243,10 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
           r"(?:pad|padding).{0,40}(?:same|equal|common) length"),
     _rule("map_column_length_mismatch", r"Column .{0,30}named .{0,30}expected length|"
           r"expected length .{0,20}but got length|length of the output.{0,60}does not match|"
-          r"mismatch between the number of rows|Added column's length must match"),
+          r"mismatch between the number of rows|Added column's length must match|"
+          # datasets' map(): "Column lengths mismatch: columns [...] have length [...] while
+          # 'text' has length 1000" (a batched function that returns more rows than it got)
+          r"Column lengths mismatch"),
     _rule("shape_mismatch", r"got multiple values for (?:keyword )?argument .?(?:attention_mask|"
           r"input_ids|token_type_ids|labels|position_ids)|"
           r"(?:input_ids|inputs_embeds|position_ids|decoder_input_ids).{0,60}(?:of shape|"

@@ -37,7 +37,8 @@ SIGNATURE_NAMES = frozenset(sig.name for sig in SIGNATURES)
 #: off-topic template that also matches does not silence them.
 CONTEXT_RULES = frozenset({"seqfit error", "index out of range", "size of tensor", "expanded size",
                            "out of bounds", "torch table", "tf gather", "length-rule architecture",
-                           "device assert", "loss target", "no batch dimension", "sentinel"})
+                           "device assert", "loss target", "no batch dimension", "sentinel",
+                           "joined unequal", "view invalid", "ort broadcast", "ort reshape"})
 NEAR = 4.0  # weight of the nearest wording family, times its similarity
 NEAR_MIN = 0.3  # similarity below which a wording family says nothing
 MARGIN = 0.1  # how much nearer the nearest on-topic template must be than any off-topic one
@@ -134,7 +135,7 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
     if message and not never and not decisive and not on_topic(votes):
         focus = _focus(message)
         votes.extend(wording_votes(catalogue, focus))
-        votes.extend(_with_numbers(v, focus) for v in family_votes(focus))
+        votes.extend(_with_numbers(v, focus) for v in family_votes(focus, frames))
     if ambiguous is not None and "unknown" not in ambiguous.candidates and not on_topic(votes):
         # nothing in the context decides: the candidates, ranked as the catalogue lists them
         votes.extend(Vote(cast(Code, code), 2.5 if i == 0 else 1.5, {}, "catalogue candidates")
@@ -160,7 +161,18 @@ def _focus(message: str) -> str:
     lines = [line for line in message.splitlines() if line.strip()]
     keep = [line for line in lines if FATAL.search(line) or re.search(
         r"warn|error|\[transformers\]", line, re.I)]
-    return "\n".join((keep or lines)[-6:])
+    return _plain("\n".join((keep or lines)[-6:]))
+
+
+#: What a message says besides its words: file paths ("/onnxruntime/core/providers/cpu/...h:560"
+#: names no device) and the modules an exception class is defined in
+#: ("huggingface_hub.inference._text_generation.ValidationError" is a ValidationError).
+PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\w.~-]*[/\\])+[\w.-]+(?::\d+)?")
+QUALIFIED = re.compile(r"\b(?:[a-z_][\w]*\.)+(?=[A-Z]\w*(?:Error|Exception|Warning)\b)")
+
+
+def _plain(message: str) -> str:
+    return QUALIFIED.sub("", PATH.sub(" ", message))
 
 
 def wording_votes(catalogue: Catalogue, message: str) -> list[Vote]:
@@ -179,9 +191,9 @@ def wording_votes(catalogue: Catalogue, message: str) -> list[Vote]:
         agree = sum(s for r, s in on[1:3] if r.code == row.code and s >= best - MARGIN)
         return [_with_numbers(Vote(cast(Code, row.code), NEAR * best + (0.5 if agree else 0.0),
                                    {}, f"{SOFT}: {row.id} ({best:.2f})"), message)]
-    if off >= NEAR_MIN:
+    if off >= NEAR_MIN and off >= best:
         return [Vote("unknown", NEAR * off, {}, f"{SOFT} is off-topic ({off:.2f})")]
-    return []
+    return []  # an on-topic template as near as any off-topic one: the wording says nothing
 
 
 def _with_numbers(vote: Vote, message: str) -> Vote:

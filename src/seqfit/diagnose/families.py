@@ -49,11 +49,21 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "limit": _C(r"\bmax(?:imum)?\b|\bmax_(?!new_tokens\b|tokens\b)\w+|\blimits?\b|"
                 r"context (?:length|window|size)|\bn_ctx\b|\bn_positions\b|model_max_length|"
                 r"max_position_embeddings|max_model_len|up to \d+|"
-                r"\bcapacity\b|allowed length|\bat most\b"),
+                r"\bcapacity\b|allowed length|\bat most\b|"
+                # a count an input may not reach: "must have less than 1024 tokens" (TGI's
+                # validation), "no more than 512 tokens", "fewer than 4096 tokens"
+                r"(?:less|fewer|no more) than \d+ tokens"),
     "compare": _C(r"too long|longer than|exceed\w*|greater than|larger than|bigger than|"
                   r"more than|\bbeyond\b|\babove\b|\bover the\b|less than|smaller than|"
                   r"\btrimm\w*|truncated because|can only handle|cannot process|no more than|"
-                  r"[^<>=]\s?[<>]=?\s?[^<>=]|\bto long\b"),
+                  r"[^<>=]\s?[<>]=?\s?[^<>=]|\bto long\b|"
+                  # "more rows than", "fewer tokens than"
+                  r"\b(?:more|fewer) \w+ than\b|"
+                  # two numbers set against each other: "input_ids.max() is 50261 but the
+                  # embedding matrix has 50257 rows", "Got: 256 but expected: 128"
+                  r"\b\d+\b[^\d\n]{0,60}\bbut\b[^\d\n]{0,60}\b\d+\b|"
+                  # a limit, then what came: "Maximum sequence length 512, got 613"
+                  r"\b(?:max\w*|limit)\b[^.\n]{0,40}\d+\W{0,3}(?:but )?got\b"),
     "position": _C(r"\bpositions?\b|position_\w+|positional|embed_positions|\bwpe\b"),
     "seqlen_strict": _C(r"sequence[ _]length|seq_len\w*|sequence_length|input[ _]length|"
                         r"prompt[ _]length|number of tokens|num_tokens|\btokens\b|"
@@ -71,44 +81,91 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "missing": _C(r"(?<!can)not set|is none|\bnone\b|\bhas no\b|\bhave no\b|does not have|"
                   r"doesn t have|not defined|undefined|\bmissing\b|\brequired\b|must be set|"
                   r"needs? to be set|not provided|were not set|has to be defined|"
-                  r"must be defined|no \w+ (?:is )?defined|\bnot passed\b|without an?\b"),
+                  r"must be defined|no \w+ (?:is )?defined|\bnot passed\b|without an?\b|"
+                  # "the tokenizer does not define a padding token"
+                  r"(?:does|did) not define|doesn t define"),
     "padding": _C(r"\bpad(?:s|ded|ding)?\b|padding_\w+|\w+_pad\b"),
     "side": _C(r"\bright\b|\bleft\b|padding[ _]side"),
+    # a side named for the padding: "padding_side='right'", "padding side is 'left'", "requires
+    # left padding", "right-padding was detected"
+    "padding_side": _C(r"padding[ _]side\W+(?:\w+\W+){0,4}?(?:left|right)\b|"
+                       r"\b(?:left|right)[- ]padd\w*|padded on the (?:left|right)"),
+    # what the side matters for: the padding side messages name training, inference,
+    # generation, causal models or Flash Attention, or say the side is the one supported
+    "side_use": _C(r"\btrain\w*|\binference\b|generat\w*|\bcausal\b|flash|"
+                   r"unexpected behaviou?r|only supports?|\brequires?\b|recommended"),
     "mask": _C(r"attention[ _]mask|attn_mask|padding[ _]mask|\bmasks?\b(?! token)"),
+    # how many dimensions a tensor has: "must be 2D", "a 2d-tensor", "two-dimensional", "4 dims"
+    # (transformers' attention mask checks say it these ways)
+    "rank": _C(r"\b[1-4]-?d\b|\b[1-4]d-tensor|\b(?:two|three|four)-dimensional|\bdims\b|"
+               r"\bndim\b|number of dimensions"),
     "token_type": _C(r"token[ _]type|segment[ _]ids?|type_vocab_size"),
     "vocab": _C(r"vocab\w*|embedding (?:matrix|table|size)|num_embeddings|word_embeddings|"
-                r"embed_tokens|\bpiece\b|len\(tokenizer\)"),
+                r"embed_tokens|\bpiece\b|len\(tokenizer\)|"
+                # SentencePiece: "piece id is out of range"
+                r"piece[ _]id|sentencepiece"),
     "ids": _C(r"\bids?\b|token[ _]ids?|input_ids|\bindex\b|\bindices\b|\bidx\b"),
     "out_of_range": _C(r"out of (?:range|bounds)|\boutside\b|not in \[|not contained|"
+                       r"out of (?:the )?\w+ range|out of (?:the )?vocab\w*|"
                        r"must be within|\bvalid range\b"),
     "label": _C(r"\blabels?\b|\btargets?\b|\bclass(?:es)?\b|num_labels|n_classes|id2label|"
                 r"label_ids"),
+    # how many labels a model has: "config.num_labels should be 2", "Incorrect number of labels",
+    # "expects a model with 1 output label"
+    "label_count": _C(r"num_labels|num_classes|n_classes|number of (?:labels|classes)|"
+                      r"\d+ output labels?"),
+    # what was given against what is required: "..., but it is 5", "instead of 2", "requires"
+    "required": _C(r"\bbut (?:it )?(?:is|was|got|has)\b|\binstead of\b|\brequires?\b|"
+                   r"should be \d|must be \d|\bexpects?\b|only supports?"),
+    # the inputs that carry ids (the mask and labels are read apart)
+    "ids_input": _C(r"input_ids|position_ids|inputs_embeds|decoder_input_ids|token_type_ids"),
+    # a minimum the input must reach: "must be greater than or equal to", "at least", "no less
+    # than" (transformers' span and window checks)
+    "min_required": _C(r"(?:must|should|has to|have to|needs? to) (?:be|have) (?:greater than or "
+                       r"equal to|at least|no less than|>=)"),
     "stride": _C(r"stride"),
     "truncation": _C(r"truncat\w*|only_first|only_second|longest_first"),
     "pair": _C(r"only_first|only_second|\bpairs?\b|paired|(?:first|second) sequence|"
                r"text_pair|sequence pairs"),
-    "generate": _C(r"generat\w*|max_new_tokens|min_new_tokens|\bmax_tokens\b|"
+    # (min_length is generate()'s: "Your min_length=... must be inferior than your max_length")
+    "generate": _C(r"generat\w*|max_new_tokens|min_new_tokens|\bmax_tokens\b|\bmin_length\b|"
                    r"\bcompletion\b|new tokens|\bdecoder prompt\b|open-end"),
     "new_tokens": _C(r"max_new_tokens|min_new_tokens|\bmax_tokens\b|new tokens|"
                      r"\bin the completion\b"),
     "export": _C(r"onnx\w*|tensorrt|\btrt\b|tflite|coreml|core ml|\bexport\w*|"
                  r"\btrace[ds]?\b|torchscript|\bjit\b|optimization profile|"
                  r"dynamic (?:axes|shape|dim)|dynamic_shapes|\bguard\b|specializ\w*|"
-                 r"\bengine\b.{0,40}\b(?:shape|dim)"),
+                 r"\bengine\b.{0,40}\b(?:shape|dim)|"
+                 # a shape baked into a built model: "fixed shape", "Static dimension mismatch"
+                 # (TensorRT), a compiled model, Core ML's flexible shapes (RangeDim)
+                 r"\b(?:fixed|static) (?:input )?(?:shape|dimension|sequence length)|"
+                 r"compil\w* (?:the )?model|\bcompiled model|rangedim|flexible shape"),
     "fixed": _C(r"\bstatic\b|\bfixed\b|\bconstant\b|\bexpected\b|does not satisfy|"
                 r"invalid dimensions|dimension mismatch|shape mismatch"),
-    "multiple": _C(r"multiple of|divisible|perfect square|power of 2|even value"),
+    "multiple": _C(r"multiple of|divisible|perfect square|power of 2|even value|"
+                   # Reformer's axial positions: the length must be their product
+                   r"axial_pos_shape"),
     "ragged": _C(r"different lengths?|same length|equal size|equal length|inhomogeneous|"
                  r"non-rectangular|\bragged\b|variable length|unequal|excessive nesting|"
                  r"cannot stack|can t stack"),
     "shape": _C(r"\bshapes?\b|dimensions?|\bdims?\b|\b[1-4]-?d\b|\bsizes?\b|batch_size"),
     "mismatch": _C(r"mismatch|must match|doesn t match|does not match|don t match|"
                    r"same shape|inconsistent|incompatible|should be of size|does not align|"
-                   r"not the same"),
+                   r"not the same|"
+                   # an input against the shape it should have: "position_ids should have shape
+                   # (batch_size, sequence_length) = (4, 128), got (1, 130)"
+                   r"(?:should|must) (?:have|be of) (?:the )?(?:shape|size)|"
+                   r"expected (?:\w+ )?shape|\bline up\b|\bmisalign\w*"),
     "model_input": _C(r"input_ids|attention_mask|position_ids|token_type_ids|"
                       r"decoder_input_ids|inputs_embeds|decoder_attention_mask|\blabels\b"),
     "column": _C(r"\bcolumns?\b|\barrow\w*|\bdatasets?\b|\bmap\b|\bbatched\b|\brows\b|"
                  r"overflow_to_sample_mapping|return_overflowing_tokens|\btable\b"),
+    # the words of a table's own shape (a dataset named in passing is not one: "batching my
+    # tokenized dataset, the sequences have different lengths" is a batch)
+    "table_shape": _C(r"\bcolumns?\b|\barrow\w*|\bmap\b|\bbatched\b|\brows\b|\btable\b|"
+                      r"overflow_to_sample_mapping|return_overflowing_tokens"),
+    # a count of rows: datasets' "mismatch between the number of rows", "returns more rows"
+    "rowcount": _C(r"\d+ rows|(?:more|fewer) rows|number of rows|num_rows"),
     "invalid_option": _C(r"not a valid|\binvalid\b|must be (?:either|one of)|one of \[|"
                          r"select one of|not recogni[sz]ed|unknown (?:value|strategy)|"
                          r"should be selected between"),
@@ -119,15 +176,17 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # an option that does nothing: a max_length without truncation, padding that ignores it
     "inactive": _C(r"not expl\w+ activated|\bis ignored\b|will be ignored|has no effect|"
                    r"without truncation|make sure that max_length is defined|"
-                   r"max_length (?:is not|must be) (?:set|defined|provided)"),
+                   r"max_length (?:is not|must be) (?:set|defined|provided)|"
+                   # "is max_length ignored unless truncation is activated?"
+                   r"\bignored unless\b|unless truncation"),
     # a mask that is missing, or padding that is attended
     "mask_missing": _C(r"(?:attention[ _]mask|attn_mask)\W+(?:\w+\W+){0,6}?(?:not (?:set|"
                        r"passed|provided|given)|is none|missing)|(?:\bno|without an?|"
                        r"passing in an?|pass (?:your input s )?)\W*attention[ _]mask|"
                        r"attention mask (?:and the pad token id )?(?:were|was|is) not|"
                        r"(?:pad\w*|padded positions?) (?:\w+ ){0,3}(?:attended|attend to)|"
-                       r"attention[ _]mask\W+(?:\w+\W+){0,6}?(?:all zeros|zero|not 0 or 1|"
-                       r"binary|inverted|dtype)"),
+                       r"(?:attention[ _]mask|attn_mask)\W+(?:\w+\W+){0,6}?(?:all zeros|zero|"
+                       r"not 0 or 1|binary|inverted|dtype)"),
     "unexpected": _C(r"unexpected keyword|not used by the model|not supported by this model|"
                      r"invalid feed input|\bunused\b|\bignor\w*|not expected|unexpected input"),
     "assert": _C(r"device-side assert|srcindex|cudaerrorassert|assertion .{0,80} failed"),
@@ -138,6 +197,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"generat\w*|max_length|max_new_tokens|\bmax_tokens\b|model_max_length|"
                  r"max_position\w*|position_ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
                  r"input ids|context (?:length|window|size)|max_model_len|max_seq\w*|"
+                 r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|\btrt\b|"
                  r"padding[ _]side|\bembeddings?\b|text_pair|word pieces|onnx\w*|tensorrt|"
                  r"tflite|\bcollat\w*|overflow_to_sample_mapping|\bnum_labels\b"),
     # what a message about input shape is not about
@@ -151,8 +211,15 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "files": _C(r"\bfiles?\b|\bdirectory\b|\bfolder\b|no such file|\bpath\b"),
     "install": _C(r"\bimport\w*|\bmodule\b|\binstall\w*|\bpip\b"),
     "nan": _C(r"\bnan\b|\binf\b|infinity"),
-    "weights": _C(r"state_dict|checkpoint|\bweights?\b|\bparam(?:eter)?s?\b|safetensors|"
-                  r"copying a param"),
+    # (a lone "Parameter" is not a model's: TensorRT says "Parameter check failed")
+    "weights": _C(r"state_dict|checkpoint|\bweights?\b|\bparams?\b|\bparameters\b|"
+                  r"safetensors|copying a param"),
+    # the architecture's own sizes and rotary settings: message_labels.OFF_TOPIC keeps their
+    # checks out of the catalogue's on-topic rows ("hidden_size has to be a multiple of
+    # num_attention_heads", "original_max_position_embeddings must be less than ...")
+    "architecture": _C(r"hidden_size|num_attention_heads|num_key_value_heads|head_dim|"
+                       r"num_hidden_layers|intermediate_size|\brope\w*|rotary|"
+                       r"original_max_position_embeddings"),
     "media": _C(r"\bimages?\b|pixel|\bpatch\w*|audio|video|\bframes?\b|\bmel\b|vision|"
                 r"spectrogram|sampling.rate|waveform|channels|input features?\b|\bctc\b|"
                 r"time reduction"),
@@ -161,7 +228,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
 #: Concepts that say a message is about something else than input shape: with one of them, a
 #: keyword family alone does not make a diagnosis.
 OFF_TOPIC = frozenset({"memory", "dtype", "device", "hub", "files", "install", "nan", "weights",
-                       "media"})
+                       "media", "architecture"})
 
 WORD = re.compile(r"[a-z][a-z0-9_]*[a-z0-9]|[a-z]")
 #: Changes when the terms of a text change: the stored wording index is rebuilt then.
@@ -277,42 +344,68 @@ def terms(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Family:
     """A code as a combination of concepts: every group of ``all_of`` must be present (a group
-    is satisfied by any of its concepts), none of ``none_of``."""
+    is satisfied by any of its concepts), none of ``none_of``. ``allow`` names the off-topic
+    concepts its own messages hold (a mask's dtype, the NaN an all-zero mask row gives): they
+    do not silence it."""
 
     code: Code
     all_of: tuple[frozenset[str], ...]
     none_of: frozenset[str] = frozenset()
     weight: float = 2.5
+    allow: frozenset[str] = frozenset()
 
     def fits(self, found: frozenset[str]) -> bool:
-        return all(group & found for group in self.all_of) and not self.none_of & found
+        return all(group & found for group in self.all_of) and not self.none_of & found \
+            and not (found & OFF_TOPIC) - self.allow
 
 
-def _family(code: Code, *groups: str, none_of: str = "", weight: float = 2.5) -> Family:
+def _family(code: Code, *groups: str, none_of: str = "", weight: float = 2.5,
+            allow: str = "") -> Family:
     return Family(code, tuple(frozenset(g.split("|")) for g in groups),
-                  frozenset(none_of.split("|")) - {""}, weight)
+                  frozenset(none_of.split("|")) - {""}, weight,
+                  frozenset(allow.split("|")) - {""})
 
 
 #: The keyword family of each code. Read top to bottom; every family that fits votes.
 FAMILIES: tuple[Family, ...] = (
     _family("missing_pad_token", "pad_token", "missing", none_of="side|mask|start_token"),
     _family("padding_side", "padding", "side", "generate", none_of="invalid_option"),
+    # trl and transformers warn of the side in training too: fp16 overflow with left padding
+    _family("padding_side", "padding_side", "side_use", none_of="invalid_option",
+            allow="dtype"),
     _family("truncation_padding_options", "pad_option", "invalid_option",
             none_of="new_tokens"),
     _family("truncation_padding_options", "pad_option|text_limit", "inactive",
             none_of="new_tokens|stride"),
-    _family("bad_attention_mask", "mask_missing", none_of="shape|side"),
+    # a mask that is missing, not 0/1, all zeros or of the wrong dtype (torch's SDPA: "Expected
+    # attn_mask dtype to be bool or float"); an all-zero row gives NaN
+    _family("bad_attention_mask", "mask_missing", none_of="shape|side", allow="dtype|nan"),
+    # a mask of the wrong rank: "`attention_mask` passed to `generate` must be 2D", "`mask`
+    # should be a 2d-tensor", "Only two-dimensional attention masks are accepted"
+    _family("bad_attention_mask", "mask", "rank", none_of="mismatch|side|label|fixed"),
     _family("shape_mismatch", "model_input", "shape|seqlen", "mismatch",
             none_of="label|export|column|vocab"),
+    # a mask against the shape it should have: "Cross attention mask shape ... doesn't match
+    # expected ...", "Attention mask should be of size ..."
+    _family("shape_mismatch", "mask", "shape", "mismatch",
+            none_of="label|export|column|vocab|side|generate"),
+    # ids of the wrong rank: "position_ids must be 2D when provided", "input_ids must be of
+    # shape (batch_size, sequence_length)"
+    _family("shape_mismatch", "ids_input", "rank",
+            none_of="mask|label|export|column|vocab|fixed"),
     _family("token_id_out_of_vocab", "ids", "vocab", "out_of_range|compare",
             none_of="token_type|label"),
     _family("token_type_out_of_range", "token_type", "out_of_range|limit"),
     _family("unexpected_token_type_ids", "token_type", "unexpected"),
     _family("ragged_batch_no_padding", "ragged", "stackable",
-            none_of="mask|label|column|export|pair"),
-    _family("label_alignment", "label", "seqlen_strict", "mismatch|ragged",
+            none_of="mask|label|table_shape|export|pair"),
+    _family("label_alignment", "label", "seqlen_strict|ids_input", "mismatch|ragged",
             none_of="out_of_range|column|generate"),
     _family("label_out_of_range", "label", "out_of_range", none_of="position|vocab|token_type"),
+    # a model with another number of labels than the task needs: "config.num_labels should be
+    # 2, but it is 5", "reward models require num_labels=1"
+    _family("label_out_of_range", "label_count", "required",
+            none_of="position|vocab|token_type|seqlen_strict|inactive"),
     _family("stride_overflow", "stride", "text_limit"),
     _family("pair_truncation", "pair", "truncation", none_of="invalid_option"),
     _family("export_fixed_length", "export", "shape|seqlen", "fixed|mismatch",
@@ -320,22 +413,49 @@ FAMILIES: tuple[Family, ...] = (
     _family("length_multiple_constraint", "multiple", "seqlen|padding|input",
             none_of="export|column"),
     _family("under_min_length", "short", "seqlen_strict", none_of="generate|limit|compare"),
-    _family("map_column_length_mismatch", "column", "seqlen|ragged", "mismatch|compare|fixed",
+    _family("under_min_length", "min_required", "seqlen_strict",
+            none_of="generate|new_tokens|stride|truncation|pad_option"),
+    _family("map_column_length_mismatch", "column", "seqlen|ragged|rowcount",
+            "mismatch|compare|fixed",
             none_of="export|vocab"),
     _family("generation_length", "new_tokens", "limit|compare|short|missing|seqlen"),
     _family("generation_length", "generate", "limit", "compare|seqlen",
             none_of="pad_token|mask|side"),
     _family("over_max_positions", "seqlen_strict|input", "limit", "compare",
             none_of="generate|stride|multiple|short|export|column|label|pair"),
+    # a length set above the position table: "max_model_len (32768) is greater than the derived
+    # max_model_len (max_position_embeddings=4096)" (vLLM), "max_length ... larger than
+    # max_position_embeddings"
+    _family("over_max_positions", "position", "text_limit", "compare",
+            none_of="generate|stride|multiple|short|export|column|label|pair|new_tokens"),
 )
 
 
-def family_votes(message: str) -> list[Vote]:
-    """Votes of the keyword families that fit ``message``; none when it holds no word of text
-    models' inputs, or a concept that is never about input shape (memory, dtypes, devices,
-    files, the hub, ...)."""
-    found = concepts(message)
-    if "domain" not in found or found & OFF_TOPIC:
+#: What the frames of a traceback say a message is about, by concept: the file (or function)
+#: that raised is as telling as a word of the message ("Dimension mismatch" raised in TFLite's
+#: interpreter is a fixed export shape; "should be of equal size" in default_collate is a batch).
+FRAME_CONCEPTS: dict[str, re.Pattern[str]] = {
+    "export": _C(r"onnxruntime|tensorrt|[/\\]lite[/\\]python[/\\]interpreter|coremltools|"
+                 r"[/\\]torch[/\\](?:onnx|export|jit)[/\\]|openvino"),
+    "stackable": _C(r"[/\\]_utils[/\\]collate\.py|data_collator|\bcollate\b"),
+}
+
+
+def frame_concepts(frames: tuple[str, ...]) -> frozenset[str]:
+    """Concepts of the files and functions of ``frames`` (their code lines are left out: user
+    code says anything). A concept found there is also a word of text models' inputs."""
+    where = "\n".join(f.split(": ", 1)[0] for f in frames[-6:]).lower()
+    found = {name for name, pattern in FRAME_CONCEPTS.items() if pattern.search(where)}
+    return frozenset(found | {"domain"}) if found else frozenset()
+
+
+def family_votes(message: str, frames: tuple[str, ...] = ()) -> list[Vote]:
+    """Votes of the keyword families that fit ``message`` (and the concepts of its traceback's
+    frames); none when it holds no word of text models' inputs. A concept that is never about
+    input shape (memory, dtypes, devices, files, the hub, ...) silences every family that does
+    not allow it."""
+    found = concepts(message) | frame_concepts(frames)
+    if "domain" not in found:
         return []
     return [Vote(f.code, f.weight, {}, f"keyword family of {f.code}")
             for f in FAMILIES if f.fits(found)]

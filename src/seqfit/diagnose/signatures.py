@@ -66,6 +66,10 @@ MINIMUM_MODELS = frozenset({"funnel", "canine"})  # too short fails; lengths abo
 LENGTH_RULE_MODELS = re.compile(r"modeling_(funnel|canine|nystromformer|reformer|longformer|"
                                 r"led|big_bird|bigbird_pegasus)\.py")
 SHAPE_ERROR = re.compile(r"Invalid computed output size|is invalid for input of size|"
+                         # torch's pooling and convolution on a too-short input (Funnel's
+                         # pool_tensor, CANINE's downsampling conv)
+                         r"Output size is too small|Kernel size can't be greater than actual "
+                         r"input size|"
                          r"doesn't match the broadcast shape|must be divisible", re.I)
 COMMON_LIMITS = {64, 66, 77, 128, 256, 384, 512, 514, 1024, 1026, 2048, 4096, 4098, 8192, 16384}
 
@@ -139,6 +143,9 @@ def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
     table = _failing_table(frames, text, match.start())
     if table == "position":
         return [Vote("over_max_positions", 4.0, evidence)]
+    if _input_of(_failing_line(frames)) == "labels":
+        # the loss lines up labels with the logits: labels of another length than the ids
+        return [Vote("label_alignment", 4.0, shapes), Vote("shape_mismatch", 1.0, shapes)]
     if re.search(r"mask", inner, re.I):
         return [Vote("shape_mismatch", 3.5, shapes),
                 Vote("over_max_positions", 1.0, evidence)]
@@ -162,9 +169,17 @@ def out_of_bounds(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
     return []  # any tensor indexed past its end: nothing says it is an input of a model
 
 
+#: Rows of a token-type table (type_vocab_size: 1 for RoBERTa-family models, 2 for BERT); no
+#: vocabulary or position table is this small.
+TYPE_TABLE_ROWS = frozenset({1, 2})
+
+
 def tf_gather(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     """TensorFlow: 'indices[0,512] = 512 is not in [0, 512)'."""
     index, size = int(match.group(1)), int(match.group(2))
+    if size in TYPE_TABLE_ROWS or TYPE_FRAME.search(innermost(frames)):
+        return [Vote("token_type_out_of_range", 3.5, {"index": index, "type_vocab_size": size}),
+                Vote("token_id_out_of_vocab", 0.5, {"index": index, "vocab_rows": size})]
     if size in COMMON_LIMITS and index < 100_000:
         return [Vote("over_max_positions", 3.0, {"length": index + 1, "limit": size}),
                 Vote("token_id_out_of_vocab", 1.0, {"index": index, "vocab_rows": size})]
@@ -176,6 +191,9 @@ def torch_table(match: re.Match[str], text: str, frames: tuple[str, ...]) -> lis
     """Older torch: 'index 512 out of table with 511 rows' -- 511 is the LAST valid index."""
     index, last = int(match.group(1)), int(match.group(2))
     rows = last + 1
+    if rows in TYPE_TABLE_ROWS:
+        return [Vote("token_type_out_of_range", 3.5, {"index": index, "type_vocab_size": rows}),
+                Vote("token_id_out_of_vocab", 0.5, {"index": index, "vocab_rows": rows})]
     if rows in COMMON_LIMITS or POSITION_FRAME.search(innermost(frames)):
         return [Vote("over_max_positions", 3.0, {"index": index, "limit": rows}),
                 Vote("token_id_out_of_vocab", 1.0, {"index": index, "vocab_rows": rows})]
@@ -229,8 +247,110 @@ def seqfit_own(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list
     return [Vote(SEQFIT_ERROR_CODES[match.group("cls")], 6.0)]
 
 
+#: The condition of a CUDA kernel's assertion that bounds a class index: the loss kernels'
+#: "t >= 0 && t < n_classes" (torch's Loss.cu, NLLLoss2d.cu, ...), "cur_target >= 0 &&
+#: cur_target < n_classes" (MultiMarginLoss).
+CLASS_ASSERT = re.compile(r"Assertion `[^`\n]{0,80}\b(?:n_classes|num_classes|nclasses)\b[^`\n]{0,40}`"
+                          r" failed", re.I)
+
+
 def device_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """A device-side assert; when the kernel's assertion bounds a class index, the labels."""
+    if CLASS_ASSERT.search(text):
+        return [Vote("label_out_of_range", 5.0), Vote("cuda_device_side_assert", 2.0)]
     return [Vote("cuda_device_side_assert", 4.0)]
+
+
+def context_length(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """'This model's maximum context length is N tokens. However, you requested M tokens (A in
+    the messages, B in the completion)' (the OpenAI API, vLLM's OpenAI server before 0.6): when
+    the total counts the tokens to generate, the generation budget is what went over; 'your
+    prompt contains M input tokens' (vLLM today) is the prompt alone."""
+    evidence = {"limit": int(match.group(1)), "length": int(match.group(2))}
+    after = text[match.end():match.end() + 200]
+    if re.search(r"\bin the completion|output tokens|max_tokens|max_new_tokens", after, re.I):
+        return [Vote("generation_length", 4.0, evidence), Vote("over_max_positions", 1.5)]
+    return [Vote("over_max_positions", 4.0, evidence)]
+
+
+# --- torch's messages about any tensor, read through the line that failed -------------------------
+#: What a line of code handles: the model's inputs it names.
+INPUT_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("labels", re.compile(r"\blabels?\b|label_ids|\btargets?\b|active_labels")),
+    ("mask", re.compile(r"attention_mask|attn_mask|\bmask\b")),
+    ("ids", re.compile(r"input_ids|token_type_ids|position_ids|inputs_embeds|\btokens\b|"
+                       r"encodings?\b|\bfeatures\b|\bbatch\b")),
+)
+COLLATE_FRAME = re.compile(r"[/\\]_utils[/\\]collate\.py|data_collator|\bcollate", re.I)
+
+
+def _failing_line(frames: tuple[str, ...]) -> str:
+    """The code line of the innermost frame of model or user code."""
+    last = innermost(frames, 1)
+    return last.split(": ", 1)[1] if ": " in last else ""
+
+
+def _input_of(line: str) -> str | None:
+    for name, pattern in INPUT_LINES:
+        if pattern.search(line):
+            return name
+    return None
+
+
+#: A strategy named among the options, not as the one that failed: "'only_third' is not a valid
+#: TruncationStrategy, please select one of ['only_first', 'only_second', ...]", "`only_first`
+#: and `only_second` are not supported by ...", "`truncation_strategy` is deprecated, use ...".
+OPTION_LISTED = re.compile(r"not a valid|select one of|one of \[|not supported|deprecated|"
+                           r"must be (?:one|either)", re.I)
+
+
+def pair_strategy(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    start = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.end())
+    line = text[start:end if end >= 0 else len(text)]
+    if match.group(0).lower().startswith("only_") and OPTION_LISTED.search(line):
+        return []
+    return [Vote("pair_truncation", 2.5)]
+
+
+def joined_unequal(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """torch's 'Sizes of tensors must match except in dimension 0' (torch.cat) and
+    default_collate's 'each element in list of batch should be of equal size': tensors of
+    different lengths joined into one. About rows of a text batch when the joining line names
+    the model's inputs or a collate function raised it; any other tensors say nothing."""
+    line = _failing_line(frames)
+    numbers = [int(n) for n in re.findall(r"size (\d+)", match.group(0))]
+    evidence = {"length": numbers[0], "other": numbers[1]} if len(numbers) == 2 else {}
+    if COLLATE_FRAME.search("\n".join(frames)) or _input_of(line) in ("ids", "mask"):
+        return [Vote("ragged_batch_no_padding", 4.0, evidence)]
+    if _input_of(line) == "labels":
+        return [Vote("label_alignment", 3.5, evidence)]
+    return []
+
+
+def ort_broadcast(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """onnxruntime's "Attempting to broadcast an axis by a dimension other than 1. 512 by 600"
+    (element_wise_ops.h; its "size of tensor a must match the size of tensor b"): a table of
+    512 rows, fixed in the graph, met 600 tokens. Read like torch's: a common position limit
+    met by more tokens is a length; any other fixed axis is the exported shape."""
+    a, b = int(match.group(1)), int(match.group(2))
+    small, large = min(a, b), max(a, b)
+    if small != large and small in COMMON_LIMITS:
+        return [Vote("over_max_positions", 4.0, {"length": large, "limit": small}),
+                Vote("export_fixed_length", 1.5, {"length": large, "limit": small})]
+    return [Vote("export_fixed_length", 3.5, {"length": b, "limit": a})]
+
+
+def view_invalid(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """torch's "shape '[4, -1]' is invalid for input of size 30": a tensor reshaped to a batch
+    it does not hold. Two inputs disagree when the failing line reshapes the mask or the ids
+    (to the batch size of the other), the labels when it reshapes those."""
+    kind = _input_of(_failing_line(frames))
+    if kind in ("mask", "ids"):
+        return [Vote("shape_mismatch", 3.5)]
+    if kind == "labels":
+        return [Vote("label_alignment", 3.5)]
+    return []
 
 
 SENTINEL_CONTEXT = re.compile(r"tokeniz|padding|pad\(|truncat|max_length|model_max_length|"
@@ -288,8 +408,8 @@ SIGNATURES: tuple[Signature, ...] = (
          r"the maximum (?:model |context )?length (?:of )?(\d+)",
          lambda m, t, f: [Vote("over_max_positions", 4.0, {
              "length": int(m.group(1) or m.group(3)), "limit": int(m.group(2) or m.group(4))})]),
-    _sig("context length", r"maximum context length is (\d+) tokens[^\n]{0,80}?(\d+) tokens",
-         simple("over_max_positions", 4.0, limit=1, length=2)),
+    _sig("context length", r"maximum context length is (\d+) tokens[^\n]{0,80}?(\d+) "
+         r"(?:input )?tokens", context_length),
     _sig("inputs plus new tokens", r"`?inputs`? tokens \+ `?max_new_tokens`? must be <= (\d+)"
          r"\. Given: (\d+)", simple("generation_length", 4.0, limit=1, length=2)),
     _sig("reformer length", r"Sequence Length: (\d+) has to be less or equal than "
@@ -312,6 +432,11 @@ SIGNATURES: tuple[Signature, ...] = (
          r"entry \d+ and \[(\d+)\]", simple("ragged_batch_no_padding", 4.0, length=1, other=2)),
     _sig("stack sizes 2", r"stack expects each tensor to be equal size",
          flag("ragged_batch_no_padding", 3.0)),
+    _sig("joined unequal", r"Sizes of tensors must match except in dimension \d+\. Expected "
+         r"size (\d+) but got size (\d+)|Sizes of tensors must match except in dimension|"
+         r"each element in list of batch should be of equal size", joined_unequal),
+    _sig("view invalid", r"shape '\[[-\d, ]*\]' is invalid for input of size \d+",
+         view_invalid),
     _sig("pad token", r"Asking to pad but the tokenizer does not have a padding token|"
          r"Cannot handle batch sizes > 1 if no padding token is defined|"
          r"tokenizer does not have a padding token|pad_token_id.{0,30}is None|"
@@ -347,8 +472,7 @@ SIGNATURES: tuple[Signature, ...] = (
          simple("pair_truncation", 4.0, remove=1, length=2)),
     _sig("second not long enough", r"(?:Second|First) sequence not long enough to be truncated|"
          r"Sequence to truncate too short to respect the provided max_length|"
-         r"TruncationStrategy\.ONLY_(?:SECOND|FIRST)|only_second|only_first",
-         flag("pair_truncation", 2.5)),
+         r"TruncationStrategy\.ONLY_(?:SECOND|FIRST)|only_second|only_first", pair_strategy),
     _sig("stride numbers", r"stride set to (\d+), which is greater than or equal to its "
          r"effective max length of (\d+)", simple("stride_overflow", 5.0, length=1, limit=2)),
     _sig("stride max_len", r"`stride` must be strictly less than `max_len=(\d+)`",
@@ -367,6 +491,14 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("tensorrt profile", r"does not satisfy any optimization profile(?:[\s\S]{0,400}?shape "
          r"\((\d+), (\d+)\))?", lambda m, t, f: [Vote(
              "export_fixed_length", 4.0, {"length": int(m.group(2))} if m.group(2) else {})]),
+    _sig("ort broadcast", r"broadcast an axis by a dimension other than 1\.?\s*(\d+) by (\d+)",
+         ort_broadcast),
+    # onnxruntime's Reshape of a graph traced at one sequence length: "The input tensor cannot be
+    # reshaped to the requested shape. Input shape:{1,200,768}, requested shape:{1,128,12,64}"
+    # (older releases: "The input tensorProto is not the same size as the requested shape")
+    _sig("ort reshape", r"(?:reshaped to|not the same size as) the requested shape\.?\s*Input "
+         r"shape:\s*\{[\d,]+\},\s*requested shape:\s*\{[-\d,]+\}",
+         flag("export_fixed_length", 4.0)),
     _sig("onnx generic", r"ONNXRuntimeError|onnxruntime|TensorRT|torch\.jit|ScriptModule|"
          r"optimization profile", flag("export_fixed_length", 1.0)),
     # --- architecture length rules ----------------------------------------------------------
