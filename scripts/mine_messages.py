@@ -17,12 +17,45 @@ candidates and the question that tells them apart, or off-topic), de-duplicated 
 releases (with the count of files that use it and the releases that have it) and written with a
 regular expression whose named groups are the template's fields.
 
-Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and unzip them)::
+The ecosystem around them is read the same way, each from an unpacked wheel (only its ``.py``
+files and ``.dist-info`` are needed; an sdist unpacks to ``NAME-VERSION/NAME``): vllm (a recent
+release and 0.4.3, one ``--source`` each), sglang, text-generation and huggingface_hub (the TGI
+clients), optimum and its onnx, neuron and habana parts (each a library of its own, read from the
+wheel's ``optimum`` folder), onnxruntime (its Python files, and with ``--binary`` the strings of
+its ``onnxruntime_pybind11_state`` extension), deepspeed, xformers, auto-gptq, bitsandbytes,
+setfit, gliner, span-marker, mlx-lm, litgpt, spacy-transformers and evaluate.
+
+Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and unzip them under
+``/work/mining-src/src/``; ``S`` below stands for that folder)::
 
     .venv/bin/python scripts/mine_messages.py \\
         --transformers /work/hf-releases/4.30.2 /work/hf-releases/4.40.2 /work/hf-releases/4.46.3 \\
-        --source sentence_transformers=/work/mining-src/src/sentence_transformers-6.2.0-... \\
-        --source peft=... --source trl=... --source datasets=...
+        --source sentence_transformers=$S/sentence_transformers-6.2.0-py3-none-any \\
+        --source peft=$S/peft-0.21.2-py3-none-any --source trl=$S/trl-1.16.0-py3-none-any \\
+        --source datasets=$S/datasets-5.2.0-py3-none-any \\
+        --source accelerate=$S/accelerate-1.15.0-py3-none-any \\
+        --source vllm=$S/vllm-0.33.0-cp38-abi3-manylinux_2_28_x86_64 \\
+        --source vllm=$S/vllm-0.4.3-cp311-cp311-manylinux1_x86_64 \\
+        --source sglang=$S/sglang-0.5.23-cp311-cp311-manylinux_2_34_x86_64 \\
+        --source text_generation=$S/text_generation-0.7.0-py3-none-any \\
+        --source huggingface_hub=$S/huggingface_hub-2.4.0-py3-none-any \\
+        --source optimum=$S/optimum-2.3.0-py3-none-any \\
+        --source optimum_onnx=$S/optimum_onnx-0.1.0-py3-none-any/optimum \\
+        --source optimum_neuron=$S/optimum_neuron-0.4.5-py3-none-any/optimum \\
+        --source optimum_habana=$S/optimum_habana-1.21.2-py3-none-any/optimum \\
+        --source onnxruntime=$S/onnxruntime-1.32.0-cp311-cp311-manylinux_2_28_x86_64 \\
+        --binary onnxruntime=$S/onnxruntime-1.32.0-*/onnxruntime/capi/*state*.so \\
+        --source deepspeed=$S/deepspeed-0.19.8 \\
+        --source xformers=$S/xformers-0.0.35-py39-none-manylinux_2_28_x86_64 \\
+        --source auto_gptq=$S/auto_gptq-0.7.1-cp311-* \\
+        --source bitsandbytes=$S/bitsandbytes-0.50.2-py3-* \\
+        --source setfit=$S/setfit-1.2.0-py3-none-any \\
+        --source gliner=$S/gliner-0.2.29-py3-none-any \\
+        --source span_marker=$S/span_marker-1.8.1-py3-none-any \\
+        --source mlx_lm=$S/mlx_lm-0.32.2-py3-none-any \\
+        --source litgpt=$S/litgpt-0.5.13-py3-none-any \\
+        --source spacy_transformers=$S/spacy_transformers-1.4.0-cp311-* \\
+        --source evaluate=$S/evaluate-0.4.6-py3-none-any
 
 Deterministic: the same sources give the same file, byte for byte.
 
@@ -61,7 +94,11 @@ TOPIC = re.compile(
     r"attention[_ ]mask|token_type|type_vocab|vocab|embedding|num_embeddings|position|"
     r"stride|overflow|max_new_tokens|min_new_tokens|window|block_size|chunk|multiple of|"
     r"sequence|shape|out of range|out of bounds|input_ids|labels?\b|dynamic|export|guard|"
-    r"tokens?\b|size of tensor|expanded size", re.I)
+    r"tokens?\b|size of tensor|expanded size|"
+    # onnxruntime's kernels: "indices element out of data bounds, idx=...", "Got invalid
+    # dimensions for input: ...", "Attempting to broadcast an axis by a dimension other than 1."
+    r"indices element out of data bounds|invalid dimensions for|broadcast an axis|"
+    r"cannot be reshaped to", re.I)
 MIN_LITERAL = 14  # characters of fixed text a template needs to be recognisable at all
 
 LOG_METHODS = {"warning", "warn", "warning_once", "warning_advice", "info", "info_once", "error",
@@ -288,7 +325,7 @@ CODE_LIKE = re.compile(r"::|_Z[A-Z0-9]|\.cpp|\.h\b|\.rs\b|\{\}|%\w|\\n|^[\w.]+$|
 ERRORISH = re.compile(r"must|should|expected|expects|\bgot\b|out of range|out of bounds|invalid|"
                       r"cannot|can't|failed|exceed|mismatch|not found|too (?:long|short|large)|"
                       r"larger|greater|less than|smaller|doesn't match|does not match|"
-                      r"must match|strictly", re.I)
+                      r"must match|strictly|out of data bounds|attempting to broadcast", re.I)
 DOCSTRING = re.compile(r":obj:|:class:|:meth:|^(?:This|Get|Set|Return|Add) [a-z]|"
                        r"<|>|=\"|cellpadding|padding:|\(self", re.I)
 
@@ -429,26 +466,50 @@ def collect(args: argparse.Namespace) -> tuple[dict[tuple[str, str], Row], dict[
     for root, version in transformers_roots:
         releases.setdefault("transformers", []).append(version)
         take(python_messages(root, "transformers", "transformers"), version)
-    sources = {name: SITE / name for name in ("tokenizers", "torch", "accelerate", "pyarrow")}
-    for spec in args.source:
-        name, _, folder = spec.partition("=")
-        sources[name] = Path(folder) / name
-    for name in ("tokenizers", "torch", "sentence_transformers", "accelerate", "datasets",
-                 "pyarrow", "peft", "trl"):
-        root = sources.get(name)
-        if root is None or not root.exists():
+    for name, root in _sources(args.source):
+        if not root.exists():
             print(f"skipped {name}: no source (pass --source {name}=DIR)", file=sys.stderr)
             continue
         version = _version_of(name, root)
         releases.setdefault(name, []).append(version)
         take(python_messages(root, name, name), version)
-    binaries = [("torch", SITE / "torch" / "lib" / "libtorch_cpu.so"),
-                ("tokenizers", next((SITE / "tokenizers").glob("tokenizers*.so"), None)),
-                ("pyarrow", next((SITE / "pyarrow").glob("libarrow.so.*[0-9]"), None))]
-    for name, path in binaries:
+    binaries = [("torch", SITE / "torch" / "lib" / "libtorch_cpu.so", None),
+                ("tokenizers", next((SITE / "tokenizers").glob("tokenizers*.so"), None), None),
+                ("pyarrow", next((SITE / "pyarrow").glob("libarrow.so.*[0-9]"), None), None)]
+    for spec in args.binary:
+        name, _, file = spec.partition("=")
+        binaries.append((name, Path(file), _version_near(name, Path(file))))
+    for name, path, version in binaries:
         if path is not None and path.exists():
-            take(binary_messages(path, name), _version(name))
+            version = version or _version(name)
+            if version not in releases.get(name, []):
+                releases.setdefault(name, []).append(version)
+            take(binary_messages(path, name), version)
     return rows, releases
+
+
+#: The libraries read first, in this order (the installed package unless ``--source`` gives one).
+CORE = ("tokenizers", "torch", "sentence_transformers", "accelerate", "datasets", "pyarrow",
+        "peft", "trl")
+
+
+def _sources(specs: list[str]) -> list[tuple[str, Path]]:
+    """(library, package folder) in reading order: the core libraries first (one source each, the
+    last ``--source`` given for them), then every other ``--source`` in the order given; a library
+    given more than once (two releases of vllm) is read once per folder. ``NAME=DIR`` reads
+    ``DIR/NAME`` when there is one, else ``DIR`` itself (a namespace part such as
+    ``optimum_onnx=.../optimum``)."""
+    core: dict[str, Path] = {name: SITE / name for name in ("tokenizers", "torch", "accelerate",
+                                                             "pyarrow")}
+    others: list[tuple[str, Path]] = []
+    for spec in specs:
+        name, _, folder = spec.partition("=")
+        root = Path(folder) / name if (Path(folder) / name).is_dir() else Path(folder)
+        if name in CORE:
+            core[name] = Path(folder) / name
+        else:
+            others.append((name, root))
+    return [(name, core[name]) for name in CORE if name in core] + others
 
 
 def _version(name: str) -> str:
@@ -458,7 +519,17 @@ def _version(name: str) -> str:
 def _version_of(name: str, root: Path) -> str:
     for info in root.parent.glob(f"{name}-*.dist-info"):
         return info.name[len(name) + 1:-len(".dist-info")]
+    if root.parent.name.startswith(f"{name}-"):  # an unpacked sdist: NAME-VERSION/NAME
+        return root.parent.name[len(name) + 1:]
     return _version(name)
+
+
+def _version_near(name: str, file: Path) -> str | None:
+    """The release of an unpacked wheel that holds ``file``: its ``NAME-VERSION.dist-info``."""
+    for folder in file.parents:
+        for info in folder.glob(f"{name}-*.dist-info"):
+            return info.name[len(name) + 1:-len(".dist-info")]
+    return None
 
 
 def row_json(row: Row, lab: Label, all_releases: list[str]) -> dict[str, object]:
@@ -544,6 +615,8 @@ def main() -> None:
                         help="unpacked transformers releases (folders named by version)")
     parser.add_argument("--source", action="append", default=[],
                         help="NAME=DIR: an unpacked wheel holding package NAME")
+    parser.add_argument("--binary", action="append", default=[],
+                        help="NAME=FILE: a shared library of NAME whose strings are read")
     parser.add_argument("--out", default=str(OUT))
     parser.add_argument("--relabel", action="store_true",
                         help="re-apply the labelling rules to the catalogue at --out, no mining")
