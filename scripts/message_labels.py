@@ -96,7 +96,37 @@ OFF_TOPIC = re.compile("|".join([
     r"Can't find a vocabulary",
 ]), re.I)
 
+Q_RESHAPE = ("whether the model was exported or compiled for a fixed sequence length (a Reshape "
+             "to a constant shape: re-export with a dynamic sequence axis, or pad/truncate to the "
+             "exported length) or two inputs of the batch disagree: "
+             "print({k: v.shape for k, v in batch.items()})")
+
 RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
+    # --- serving engines and exported runtimes (vllm, sglang, onnxruntime, optimum, ...) --------
+    # prompt plus requested completion over the context: the completion's budget is the fix
+    _rule("generation_length", r"maximum context length is .{0,200}in the completion|"
+          r"\{?[^{}]*max_output_tokens[^{}]*\}?=.{0,40}cannot be greater than|"
+          r"min_tokens must be less than or equal to max_tokens|"
+          r"max_tokens must be (?:at least|non-negative)|"
+          r"max_seq_length .{0,40}needs to be >= .{0,10}max_returned_tokens|"
+          r"generation exceeded the declared length"),
+    _rule("truncation_padding_options", r"truncate_prompt_tokens.{0,60}(?:greater than|>= ?1)"),
+    _rule("over_max_positions", r"longer than the maximum model length|"
+          r"maximum context length is .{0,60}However,? (?:you requested|your prompt)|"
+          r"more than (?:the )?max_model_len|more than the .{0,40} this model reads|"
+          r"(?:maximum|max) position embeddings|exceeds the supported context length|"
+          r"Input with size .{0,20} exceeds maximum length of|"
+          r"exceeds the maximum number of tokens: .{0,40} > .{0,10}max_input_len"),
+    _rule("export_fixed_length", r"exceeds the model static sequence length"),
+    # onnxruntime's Gather: the node name in the message says which table was indexed
+    _rule("over_max_positions", r"indices element out of data bounds", INDEX_TABLES,
+          "the Gather node's name in the message: /position_embeddings/ or /embed_positions/ "
+          "means the input is too long; /word_embeddings/ or /embed_tokens/ means a token id "
+          "is outside the vocabulary; /token_type_embeddings/ means token_type_ids"),
+    _rule("over_max_positions", r"Attempting to broadcast an axis by a dimension other than 1",
+          POSITION_OR_SHAPE, Q_SIZE),
+    _rule("export_fixed_length", r"input tensor cannot be reshaped to the requested shape",
+          ("export_fixed_length", "shape_mismatch", "unknown"), Q_RESHAPE),
     # --- the torch / CUDA messages whose cause depends on the context -------------------------
     _rule("cuda_device_side_assert", r"device-side assert|srcIndex < srcSelectDimSize"),
     _rule("over_max_positions", r"index out of range in self|out of table with",
@@ -217,7 +247,7 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
     _rule("export_fixed_length", r"Guard failed|Constraints violated|specializ(?:ed|es) to "
           r"(?:a )?constant|marked .{0,30}dynamic.{0,60}(?:specializ|constant|static)|"
           r"dynamic_shapes.{0,80}(?:violat|constant|static|specializ)|"
-          r"Got invalid dimensions for input|fixed (?:sequence length|shape)|"
+          r"Got invalid dimensions for|fixed (?:sequence length|shape)|"
           r"(?:exported|traced).{0,60}(?:fixed|static) (?:shape|length)|"
           r"sequence length.{0,60}(?:exported|traced)"),
     # --- over the position table ---------------------------------------------------------------
@@ -276,6 +306,32 @@ OVERRIDES: tuple[tuple[str, str], ...] = (
     ("Chunk length must be superior", "unknown"), ("blank_token_id", "unknown"),
     ("after time reduction", "unknown"), ("You cannot specify both input_ids", "unknown"),
     ("You have to specify either", "unknown"),
+    # serving engines, runtimes and trainers: configuration, internals, counts of items, speculative
+    # decoding and diffusion pipelines (read in context, see the catalogue's sources)
+    ("generation length changed", "unknown"), ("output tokens, expected", "unknown"),
+    ("skip_tokenizer_init=True", "unknown"), ("max_new_tokens cap", "unknown"),
+    ("Num values with fixed shape", "unknown"),
+    ("last dimension must be a multiple of `C`", "unknown"), ("Cosmos", "unknown"),
+    ("out_cache_loc", "unknown"), ("num_frames", "unknown"), ("tokens_per_frame", "unknown"),
+    ("cp_size", "unknown"), ("learnable registers", "unknown"),
+    ("timestep length", "unknown"), ("gather_kv_length", "unknown"),
+    ("--cuda-graph-prefill-max-context", "unknown"), ("captured bounds", "unknown"),
+    ("kv-canary", "unknown"), ("mega MoE", "unknown"), ("draft model", "unknown"),
+    ("params.json file is missing", "unknown"), ("Found 'max_position_embedding'", "unknown"),
+    ("max_num_batched_tokens ({self.max_num_batched_tokens}) is smaller", "unknown"),
+    ("max_position_embeddings must be positive", "unknown"),
+    ("max_seq_len must be positive when", "unknown"), ("prev_tokens length", "unknown"),
+    ("list length {len(prompt", "unknown"), ("logprob_token_ids of length", "unknown"),
+    ("token ids per row in prompt_logprob_token_ids", "unknown"),
+    ("text attention mask", "unknown"), ("eos_token_id:{eos_token_id}, pad_token_id", "unknown"),
+    ("prefix_vocab_mask", "unknown"), ("DFLASH", "unknown"), ("DSpark", "unknown"),
+    ("multimodal tokens?", "unknown"), ("interleave CP", "unknown"),
+    ("SEQ_LEN_SPLITS", "unknown"), ("encoder_attention_mask must be a binary", "unknown"),
+    ("label_attention_mask must have the same shape", "shape_mismatch"),
+    ("attention_mask must match the first two hidden_states", "shape_mismatch"),
+    ("Please increase max_tokens in the DeepSpeed Inference Config", "over_max_positions"),
+    ("longer than the KV cache pool size or the max context length", "over_max_positions"),
+    ("`truncate` must be strictly positive", "truncation_padding_options"),
     # a better code than the first rule that catches them
     ("We cannot use `hole`", "generation_length"),
     ("Labels' sequence length", "over_max_positions"),
