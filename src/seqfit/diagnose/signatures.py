@@ -187,6 +187,29 @@ def tf_gather(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[
             Vote("over_max_positions", 0.5, {"limit": size})]
 
 
+ORT_NODE = re.compile(r"Name:\s*'([^'\n]*)'")
+
+
+def onnx_gather(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """onnxruntime: 'running Gather node. Name:'/embeddings/word_embeddings/Gather' Status
+    Message: indices element out of data bounds, idx=50265 must be within the inclusive range
+    [-50265,50264]'. The failing node's name says which table was indexed, as a frame does for
+    torch; without one, the table's size."""
+    index, rows = int(match.group(1)), int(match.group(3)) + 1
+    node = ORT_NODE.findall(text[max(0, match.start() - 400):match.start()])
+    table = _table_of(node[-1]) if node else None
+    if table is None:
+        table = ("type" if rows in TYPE_TABLE_ROWS else
+                 "position" if rows in COMMON_LIMITS else "vocab")
+    if table == "type":
+        return [Vote("token_type_out_of_range", 4.0, {"index": index, "type_vocab_size": rows})]
+    if table == "position":
+        return [Vote("over_max_positions", 4.0, {"index": index, "limit": rows}),
+                Vote("token_id_out_of_vocab", 0.5, {"index": index, "vocab_rows": rows})]
+    return [Vote("token_id_out_of_vocab", 4.0, {"index": index, "vocab_rows": rows}),
+            Vote("over_max_positions", 0.5, {"limit": rows})]
+
+
 def torch_table(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     """Older torch: 'index 512 out of table with 511 rows' -- 511 is the LAST valid index."""
     index, last = int(match.group(1)), int(match.group(2))
@@ -383,6 +406,8 @@ SIGNATURES: tuple[Signature, ...] = (
          r"), confidence \d+%\]", seqfit_own),
     # --- lengths -----------------------------------------------------------------------------
     _sig("index out of range", r"index out of range in self", index_out_of_range),
+    _sig("onnxruntime gather", r"indices element out of data bounds, idx=(-?\d+) must be within "
+         r"the inclusive range \[(-?\d+),\s*(-?\d+)\]", onnx_gather),
     _sig("size of tensor", r"size of tensor a \((\d+)\) must match the size of tensor b "
          r"\((\d+)\)", size_mismatch),
     _sig("expanded size", r"expanded size of the tensor \((\d+)\) must match the existing size "
