@@ -116,7 +116,11 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
           r"more than (?:the )?max_model_len|more than the .{0,40} this model reads|"
           r"(?:maximum|max) position embeddings|exceeds the supported context length|"
           r"Input with size .{0,20} exceeds maximum length of|"
-          r"exceeds the maximum number of tokens: .{0,40} > .{0,10}max_input_len"),
+          r"exceeds the maximum number of tokens: .{0,40} > .{0,10}max_input_len|"
+          # a configured context longer than the model's own: positions past the table
+          r"greater than the derived (?:max_model_len|context_length)"),
+    _rule("shape_mismatch", r"^(?:input_ids|position_ids) must have shape \[batch_size, "
+          r"sequence_length\]"),
     _rule("export_fixed_length", r"exceeds the model static sequence length"),
     # onnxruntime's Gather: the node name in the message says which table was indexed
     _rule("over_max_positions", r"indices element out of data bounds", INDEX_TABLES,
