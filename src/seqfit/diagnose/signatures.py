@@ -273,8 +273,8 @@ def seqfit_own(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list
 #: The condition of a CUDA kernel's assertion that bounds a class index: the loss kernels'
 #: "t >= 0 && t < n_classes" (torch's Loss.cu, NLLLoss2d.cu, ...), "cur_target >= 0 &&
 #: cur_target < n_classes" (MultiMarginLoss).
-CLASS_ASSERT = re.compile(r"Assertion `[^`\n]{0,80}\b(?:n_classes|num_classes|nclasses)\b[^`\n]{0,40}`"
-                          r" failed", re.I)
+CLASS_ASSERT = re.compile(
+    r"Assertion `[^`\n]{0,80}\b(?:n_classes|num_classes|nclasses)\b[^`\n]{0,40}` failed", re.I)
 
 
 def device_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
