@@ -130,10 +130,8 @@ def plan_batches(lengths: Iterable[int], *, batch_tokens: int | None = None,
         _check_rows_fit(lengths, padded, batch_tokens, multiple)
     if order == "input":
         batches = _greedy_in_order(padded, batch_tokens, max_batch_size)
-    elif batch_cost is not None:
-        batches = _least_cost_longest_first(padded, batch_tokens, max_batch_size, batch_cost)
     else:
-        batches = _greedy_longest_first(padded, batch_tokens, max_batch_size)
+        batches = _longest_first(padded, batch_tokens, max_batch_size, batch_cost)
     return _plan(batches, lengths, padded)
 
 
@@ -194,10 +192,26 @@ def _rows_per_batch(width: int, batch_tokens: int | None, max_batch_size: int | 
     return rows
 
 
-def _greedy_longest_first(padded: list[int], batch_tokens: int | None,
-                          max_batch_size: int | None) -> list[tuple[int, ...]]:
+def _longest_first(padded: list[int], batch_tokens: int | None, max_batch_size: int | None,
+                   batch_cost: int | None) -> list[tuple[int, ...]]:
+    """Rows longest first (ties in input order), cut into consecutive batches: filled as far as
+    the limits allow, or, with ``batch_cost``, where padding plus passes cost least."""
     order = sorted(range(len(padded)), key=padded.__getitem__, reverse=True)  # stable
     widths = [padded[i] for i in order]
+    if batch_cost is None:
+        sizes = _filled_sizes(widths, batch_tokens, max_batch_size)
+    else:
+        sizes = _least_cost_sizes(widths, batch_tokens, max_batch_size, batch_cost)
+    batches: list[tuple[int, ...]] = []
+    start = 0
+    for size in sizes:
+        batches.append(tuple(order[start:start + size]))
+        start += size
+    return batches
+
+
+def _filled_sizes(widths: list[int], batch_tokens: int | None,
+                  max_batch_size: int | None) -> list[int]:
     runs: list[tuple[int, int]] = []
     for width in widths:
         if runs and runs[-1][0] == width:
@@ -208,18 +222,12 @@ def _greedy_longest_first(padded: list[int], batch_tokens: int | None,
                                                        max_batch_size=max_batch_size)]
     if max_batch_size is not None:
         sizes = _place_remainder(sizes, widths, max_batch_size)
-    batches: list[tuple[int, ...]] = []
-    start = 0
-    for size in sizes:
-        batches.append(tuple(order[start:start + size]))
-        start += size
-    return batches
+    return sizes
 
 
-def _least_cost_longest_first(padded: list[int], batch_tokens: int | None,
-                              max_batch_size: int | None, batch_cost: int
-                              ) -> list[tuple[int, ...]]:
-    """Rows longest first, split into consecutive batches where padded tokens plus
+def _least_cost_sizes(widths: list[int], batch_tokens: int | None,
+                      max_batch_size: int | None, batch_cost: int) -> list[int]:
+    """Sizes of consecutive batches of ``widths`` (descending) where padded tokens plus
     ``batch_cost`` per batch is least, within both limits.
 
     ``best[i]`` is the least cost of the first ``i`` rows: the batch that ends there starts at
@@ -230,8 +238,6 @@ def _least_cost_longest_first(padded: list[int], batch_tokens: int | None,
     earliest best start never moves back as ``i`` grows: the search also stops at the previous
     row's start, which keeps it near linear in practice. Ties keep the longer batch.
     """
-    order = sorted(range(len(padded)), key=padded.__getitem__, reverse=True)  # stable
-    widths = [padded[i] for i in order]
     n = len(widths)
     best = [0] * (n + 1)
     start = [0] * (n + 1)
@@ -246,17 +252,12 @@ def _least_cost_longest_first(padded: list[int], batch_tokens: int | None,
             if lowest < 0 or cost <= lowest:
                 lowest, first = cost, j
         best[i], start[i] = lowest, first
-    ends: list[int] = []
+    sizes: list[int] = []
     i = n
     while i:
-        ends.append(i)
+        sizes.append(i - start[i])
         i = start[i]
-    batches: list[tuple[int, ...]] = []
-    begin = 0
-    for end in reversed(ends):
-        batches.append(tuple(order[begin:end]))
-        begin = end
-    return batches
+    return sizes[::-1]
 
 
 def _place_remainder(sizes: list[int], widths: list[int], full: int) -> list[int]:
