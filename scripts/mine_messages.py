@@ -506,7 +506,7 @@ def _sources(specs: list[str]) -> list[tuple[str, Path]]:
         name, _, folder = spec.partition("=")
         root = Path(folder) / name if (Path(folder) / name).is_dir() else Path(folder)
         if name in CORE:
-            core[name] = Path(folder) / name
+            core[name] = root
         else:
             others.append((name, root))
     return [(name, core[name]) for name in CORE if name in core] + others
@@ -517,8 +517,9 @@ def _version(name: str) -> str:
 
 
 def _version_of(name: str, root: Path) -> str:
-    for info in root.parent.glob(f"{name}-*.dist-info"):
-        return info.name[len(name) + 1:-len(".dist-info")]
+    version = _dist_info_version(name, root.parent)
+    if version is not None:
+        return version
     if root.parent.name.startswith(f"{name}-"):  # an unpacked sdist: NAME-VERSION/NAME
         return root.parent.name[len(name) + 1:]
     return _version(name)
@@ -527,8 +528,16 @@ def _version_of(name: str, root: Path) -> str:
 def _version_near(name: str, file: Path) -> str | None:
     """The release of an unpacked wheel that holds ``file``: its ``NAME-VERSION.dist-info``."""
     for folder in file.parents:
-        for info in folder.glob(f"{name}-*.dist-info"):
-            return info.name[len(name) + 1:-len(".dist-info")]
+        version = _dist_info_version(name, folder)
+        if version is not None:
+            return version
+    return None
+
+
+def _dist_info_version(name: str, folder: Path) -> str | None:
+    """VERSION of a ``NAME-VERSION.dist-info`` in ``folder``, if there is one."""
+    for info in folder.glob(f"{name}-*.dist-info"):
+        return info.name[len(name) + 1:-len(".dist-info")]
     return None
 
 
