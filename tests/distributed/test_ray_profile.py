@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from clusters import two_nodes
 
 import seqfit
 
@@ -58,13 +58,6 @@ def shards(folder: Path, texts: list[str], n: int) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def local_ray() -> Iterator[None]:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
-
-
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet", "text", "shards"])
 def test_a_ray_profile_equals_the_local_one(fmt: str, tmp_path: Path, local_ray: None) -> None:
     texts = corpus()
@@ -95,14 +88,7 @@ def test_bad_rows_are_counted_with_their_row(tmp_path: Path, local_ray: None) ->
 
 
 def test_two_nodes_share_the_work_and_agree_with_one_machine(tmp_path: Path) -> None:
-    from ray.cluster_utils import Cluster
-
-    if ray.is_initialized():
-        ray.shutdown()
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
-    cluster.add_node(num_cpus=1)
-    try:
-        ray.init(address=cluster.address, log_to_driver=False)
+    with two_nodes(1):
         path = shards(tmp_path, corpus(1200, seed=2), 8)
         distributed = seqfit.profile(str(path), engine="ray", blocks=8)
         extra: dict[str, Any] = distributed.extra
@@ -110,9 +96,6 @@ def test_two_nodes_share_the_work_and_agree_with_one_machine(tmp_path: Path) -> 
         local = seqfit.profile(str(path))
         assert (distributed.rows, distributed.tokens, distributed.percentiles,
                 distributed.costs) == (local.rows, local.tokens, local.percentiles, local.costs)
-    finally:
-        ray.shutdown()
-        cluster.shutdown()
 
 
 def test_a_malformed_line_is_one_error_that_names_the_local_engine(tmp_path: Path,

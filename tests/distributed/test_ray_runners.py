@@ -7,12 +7,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import sysconfig
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from clusters import two_nodes
 
 from seqfit.errors import OptionError
 from seqfit.model.loading import default_model_path
@@ -53,13 +53,6 @@ def rows(path: Path) -> Any:
 def cosines(a: list[Any], b: list[Any]) -> np.ndarray:
     x, y = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return (x * y).sum(1) / np.linalg.norm(x, axis=1) / np.linalg.norm(y, axis=1)
-
-
-@pytest.fixture(scope="module")
-def local_ray() -> Iterator[None]:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -143,22 +136,12 @@ def test_an_output_folder_is_never_clobbered(corpus: Path, tmp_path: Path,
 
 def test_two_nodes_share_the_work_and_agree_with_one_machine(
         corpus: Path, local_rows: dict[str, list[Any]], tmp_path: Path) -> None:
-    from ray.cluster_utils import Cluster
-
-    if ray.is_initialized():
-        ray.shutdown()
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 2})
-    cluster.add_node(num_cpus=2)
-    try:
-        ray.init(address=cluster.address, log_to_driver=False)
+    with two_nodes(2):
         # 4 CPUs, one per node left to Ray Data: two workers of 1 CPU, spread over the nodes
         summary = run_dataset("embed", corpus, tmp_path / "out", model=default_model_path(),
                               id_column="source", engine="ray", blocks=6, workers=2)
         assert summary.options["nodes"] == 2, summary.options
         same_rows(rows(tmp_path / "out"), local_rows)
-    finally:
-        ray.shutdown()
-        cluster.shutdown()
 
 
 def test_the_cli_says_what_it_started_and_reports_json(corpus: Path, tmp_path: Path,
