@@ -6,12 +6,22 @@ mining script prints them per code) and is kept narrow enough that every templat
 one it should. Templates that mention input shape but match no rule are off-topic: they are kept
 as the negative list and must explain to ``unknown``. Templates that no topic word reaches are
 not kept at all.
+
+Rows are then reviewed one by one: ``reviewed_labels.jsonl`` (beside this file) holds, per
+catalogue id, the code a reader gave a row the rules had sent to the negative list, and why
+(each was read with its source line; the id is the library and the template's skeleton, so it
+survives re-mining). Another library's row with the very same template gets the same code.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+REVIEWED = Path(__file__).with_name("reviewed_labels.jsonl")
 
 
 @dataclass(frozen=True)
@@ -348,9 +358,20 @@ OVERRIDES: tuple[tuple[str, str], ...] = (
 )
 
 
-def label(template: str, library: str, kind: str) -> Label | None:
+@cache
+def reviewed() -> dict[str, str]:
+    """The code each reviewed row was given, by catalogue id and by template."""
+    with REVIEWED.open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
+    return {key: r["code"] for r in records for key in (r["id"], r["template"])}
+
+
+def label(template: str, library: str, kind: str, row_id: str | None = None) -> Label | None:
     """The reviewed label of a template; ``Label("unknown")`` for the negative list; None for
     templates not worth keeping."""
+    for key in (row_id, template):
+        if key in reviewed():
+            return Label(reviewed()[key])
     for phrase, code in OVERRIDES:
         if phrase in template:
             return Label(code)

@@ -541,12 +541,17 @@ def _dist_info_version(name: str, folder: Path) -> str | None:
     return None
 
 
+def row_id(row: Row) -> str:
+    """The catalogue id: the library and a digest of the template's skeleton."""
+    digest = hashlib.sha1(f"{row.library}\x00{skeleton(row.parts)}".encode()).hexdigest()[:10]
+    return f"{row.library}-{digest}"
+
+
 def row_json(row: Row, lab: Label, all_releases: list[str]) -> dict[str, object]:
     names = group_names(row.parts)
     template = template_text(row.parts)
-    digest = hashlib.sha1(f"{row.library}\x00{skeleton(row.parts)}".encode()).hexdigest()[:10]
     record: dict[str, object] = {
-        "id": f"{row.library}-{digest}",
+        "id": row_id(row),
         "code": lab.code,
         "template": template,
         "matcher": matcher(row.parts),
@@ -589,7 +594,7 @@ def relabelled(path: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
     records: list[dict[str, object]] = []
     for line in lines[1:]:
         record = json.loads(line)
-        lab = label(record["template"], record["library"], record["kind"])
+        lab = label(record["template"], record["library"], record["kind"], record["id"])
         if lab is None:
             continue
         names = re.findall(r"\(\?P<(\w+)>", record["matcher"])
@@ -636,7 +641,7 @@ def main() -> None:
         rows, releases = collect(args)
         records = []
         for row in rows.values():
-            lab = label(template_text(row.parts), row.library, row.kind)
+            lab = label(template_text(row.parts), row.library, row.kind, row_id(row))
             if lab is None:
                 continue  # not about input shape at all: not even worth a negative row
             records.append(row_json(row, lab, releases.get(row.library, [])))

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import Counter
+from unittest import mock
 
 import pytest
 
 import seqfit
-from seqfit.diagnose.catalogue import FIELD, Catalogue, Row, build_index, load
+from seqfit.diagnose import evidence
+from seqfit.diagnose.catalogue import FIELD, MODEL_PRUNE, Catalogue, Row, build_index, load
 from seqfit.diagnose.codes import CODES, SEQFIT_ONLY
 
 CATALOGUE = load()
@@ -154,3 +157,34 @@ def test_the_fix_fits_the_release_the_message_comes_from() -> None:
     assert old_fix.startswith("tokenizer.padding_side = 'left'")
     assert "takes padding_side only from transformers 4.46" in old_fix
     assert new_fix.startswith("tokenizer(prompts, padding_side='left'")
+
+
+def test_the_linear_model_places_a_held_out_message_its_nearest_template_calls_off_topic() -> None:
+    """With one template left out of the catalogue, its message's nearest wording is an off-topic
+    template, so the wording families say nothing; the linear model, fitted to every template
+    of every code, still names the code and its numbers."""
+    held = next(r for r in ON_TOPIC if r.template.startswith("Maximum sequence length {self"))
+    kept = Catalogue([r for r in ROWS if r.id != held.id], CATALOGUE.releases)
+    text = "ValueError: Maximum sequence length 2048, got 3000"
+    ranked = kept.classify(text)
+    assert ranked[0][0] == held.code == "over_max_positions"
+    assert ranked[0][1] - dict(ranked)["unknown"] >= evidence.MODEL_MARGIN
+    with mock.patch.object(evidence, "load", lambda: kept):
+        best = seqfit.explain(text).best
+    assert best.code == "over_max_positions"
+
+
+def test_without_scikit_learn_a_catalogue_has_no_linear_model_and_still_explains() -> None:
+    with mock.patch.dict(sys.modules, {"sklearn.svm": None}):
+        bare = Catalogue(ROWS[1:], CATALOGUE.releases)
+        assert bare.classify("ValueError: Maximum sequence length 2048, got 3000") == []
+    with mock.patch.object(evidence, "load", lambda: bare):
+        assert seqfit.explain(render(ON_TOPIC[0])[0]).best.code == ON_TOPIC[0].code
+
+
+def test_the_stored_linear_model_holds_every_code_and_only_weights_that_count() -> None:
+    model = json.loads(CATALOGUE.index_path.read_text(encoding="utf-8"))["model"]
+    codes = {r.code for r in ROWS if not r.ambiguous}
+    assert set(model["classes"]) == codes and len(model["bias"]) == len(codes)
+    weights = [w for flat in model["weights"].values() for w in flat[1::2]]
+    assert weights and min(abs(w) for w in weights) >= MODEL_PRUNE

@@ -11,6 +11,10 @@ Two ways to read a text against it:
   Words, word pairs and concepts of the text (:func:`~seqfit.diagnose.families.terms`) are
   weighted by how rare they are across the catalogue (tf-idf) and compared with every row that
   shares one; the nearest rows vote with their codes, off-topic rows for ``unknown``.
+- :meth:`Catalogue.classify`: the same terms weighed by a linear model of the codes, fitted to
+  every row (:func:`build_model`): where the nearest row is one template, the model has read all
+  of them, so a held-out message whose nearest neighbour is off-topic can still be placed by the
+  words that all the messages of its code share.
 
 Nothing is read until the first call; nothing heavy is imported.
 """
@@ -93,6 +97,7 @@ class Catalogue:
     _postings: dict[str, list[list[int]]] = field(default_factory=dict, repr=False)
     _decoded: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict, repr=False)
     _idf: dict[str, float] = field(default_factory=dict, repr=False)
+    _model: dict[str, Any] | None = field(default=None, repr=False)
     _stored: dict[str, Any] | None = field(default=None, repr=False)
 
     def _load_stored(self) -> dict[str, Any]:
@@ -153,6 +158,7 @@ class Catalogue:
             stored = build_index(self.rows)
         self._idf = stored["idf"]
         self._postings = stored["postings"]
+        self._model = stored.get("model")
         self._stored = None  # the parsed file is not needed any more
 
     def _rows_of(self, term: str) -> tuple[list[int], list[int]]:
@@ -177,6 +183,21 @@ class Catalogue:
                 scores[i] = scores.get(i, 0.0) + weight * row_weight
         best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
         return [(self.rows[i], score) for i, score in best]
+
+    def classify(self, text: str) -> list[tuple[str, float]]:
+        """Every code with the linear model's score for ``text``, best first; empty when the
+        model could not be built (scikit-learn absent and no stored index for these rows)."""
+        self._vectorise()
+        model = self._model
+        if not model:
+            return []
+        query = _weights(terms(text), self._idf)
+        scores = [b / WEIGHT_SCALE for b in model["bias"]]
+        for term, weight in query.items():
+            flat = model["weights"].get(term, ())
+            for k in range(0, len(flat), 2):
+                scores[flat[k]] += weight * flat[k + 1] / WEIGHT_SCALE
+        return sorted(zip(model["classes"], scores, strict=True), key=lambda kv: -kv[1])
 
 
 WEIGHT_SCALE = 10_000  # tf-idf weights are stored as whole numbers of 1/10,000
@@ -219,7 +240,54 @@ def build_index(rows: Sequence[Row]) -> dict[str, Any]:
             gaps.append(i - last.get(term, 0))
             weights.append(round(weight * WEIGHT_SCALE))
             last[term] = i
-    return {"digest": digest(rows), "idf": idf, "postings": dict(sorted(postings.items()))}
+    return {"digest": digest(rows), "idf": idf, "postings": dict(sorted(postings.items())),
+            "model": build_model(rows, idf)}
+
+
+#: Weights of the linear model smaller than this (in 1/WEIGHT_SCALE) are not stored: they move
+#: no decision and would double the index.
+MODEL_PRUNE = 50
+
+
+def build_model(rows: Sequence[Row], idf: dict[str, float]) -> dict[str, Any] | None:
+    """A linear model of the codes over the rows' tf-idf terms: one-vs-rest linear SVMs with the
+    classes balanced (the off-topic rows outnumber each code's a hundred to one), fitted with
+    scikit-learn when it is installed; stored like the postings, per term its non-negligible
+    weights as ``[class, weight, class, weight, ...]``. None without scikit-learn or with fewer
+    than two codes."""
+    usable = [row for row in rows if not row.ambiguous]
+    classes = sorted({row.code for row in usable})
+    if len(classes) < 2:
+        return None
+    try:
+        import numpy
+        from scipy.sparse import csr_matrix
+        from sklearn.svm import LinearSVC
+    except ImportError:
+        return None
+    column = {term: i for i, term in enumerate(idf)}
+    data: list[float] = []
+    indices: list[int] = []
+    starts = [0]
+    for row in usable:
+        for term, weight in _weights(terms(row.template), idf).items():
+            indices.append(column[term])
+            data.append(weight)
+        starts.append(len(indices))
+    matrix = csr_matrix((data, indices, starts), shape=(len(usable), len(column)))
+    fitted = LinearSVC(C=0.3, class_weight="balanced", random_state=0, max_iter=5000)
+    fitted.fit(matrix, [row.code for row in usable])
+    coef = fitted.coef_ if len(classes) > 2 else [-fitted.coef_[0], fitted.coef_[0]]
+    bias = fitted.intercept_ if len(classes) > 2 else [-fitted.intercept_[0],
+                                                       fitted.intercept_[0]]
+    scaled = numpy.rint(numpy.asarray(coef, dtype=float) * WEIGHT_SCALE).astype(int)
+    weights: dict[str, list[int]] = {}
+    for term, i in column.items():
+        kept = numpy.flatnonzero(numpy.abs(scaled[:, i]) >= MODEL_PRUNE)
+        if kept.size:
+            weights[term] = [int(v) for k in kept for v in (k, scaled[k, i])]
+    return {"classes": [str(c) for c in fitted.classes_],
+            "bias": [round(float(b) * WEIGHT_SCALE) for b in bias], "weights": weights}
 
 
 def _weights(terms: Iterable[str], idf: dict[str, float]) -> dict[str, float]:

@@ -14,7 +14,10 @@ How much each weighs:
   message) counts for its share only if it is on-topic, and not at all if it is off-topic;
 - the nearest wording family: :data:`NEAR` times its similarity, for its code or for
   ``unknown``; a keyword family: its weight. These compete: a code wins over ``unknown`` only
-  with more weight.
+  with more weight;
+- when they leave no diagnosis and no off-topic template matched any part of the text, the
+  linear model of the catalogue (:meth:`~seqfit.diagnose.catalogue.Catalogue.classify`): a code
+  it scores above ``unknown`` overrules the single nearest off-topic template.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ CONTEXT_RULES = frozenset({"seqfit error", "index out of range", "size of tensor
 NEAR = 4.0  # weight of the nearest wording family, times its similarity
 NEAR_MIN = 0.3  # similarity below which a wording family says nothing
 MARGIN = 0.1  # how much nearer the nearest on-topic template must be than any off-topic one
+MODEL_MARGIN = 0.1  # how far above unknown the linear model must score a code to vote for it
 #: Votes for unknown that compete with the codes rather than silence them.
 SOFT = "nearest wording"
 #: Exceptions that are never about input shape, whatever words their message holds.
@@ -106,6 +110,7 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
     catalogue = catalogue or load()
     matches = catalogue.match(message[-MESSAGE_CHARS:]) if message else []
     decisive = veto = False
+    off_topic = any(found.row.code == "unknown" for found in matches)
     if matches:
         top = matches[0].covered
         for found in matches:
@@ -136,6 +141,8 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
         focus = _focus(message)
         votes.extend(wording_votes(catalogue, focus))
         votes.extend(_with_numbers(v, focus) for v in family_votes(focus, frames))
+        if not on_topic(votes) and not off_topic:
+            votes = model_votes(catalogue, focus, votes)
     if ambiguous is not None and "unknown" not in ambiguous.candidates and not on_topic(votes):
         # nothing in the context decides: the candidates, ranked as the catalogue lists them
         votes.extend(Vote(cast(Code, code), 2.5 if i == 0 else 1.5, {}, "catalogue candidates")
@@ -194,6 +201,24 @@ def wording_votes(catalogue: Catalogue, message: str) -> list[Vote]:
     if off >= NEAR_MIN and off >= best:
         return [Vote("unknown", NEAR * off, {}, f"{SOFT} is off-topic ({off:.2f})")]
     return []  # an on-topic template as near as any off-topic one: the wording says nothing
+
+
+def model_votes(catalogue: Catalogue, message: str, votes: list[Vote]) -> list[Vote]:
+    """The linear model's verdict where the nearest wording and the keyword families made none:
+    a code the model scores :data:`MODEL_MARGIN` above ``unknown`` replaces the doubt of the
+    single nearest off-topic template (the model has weighed every template of every code
+    against all the off-topic ones) and votes with :data:`MIN_SCORE` plus its margin."""
+    ranked = catalogue.classify(message)
+    if not ranked or ranked[0][0] == "unknown":
+        return votes
+    code, score = ranked[0]
+    margin = score - dict(ranked).get("unknown", 0.0)
+    if margin < MODEL_MARGIN:
+        return votes
+    kept = [v for v in votes if not (v.code == "unknown" and v.reason.startswith(SOFT))]
+    return [*kept, _with_numbers(Vote(cast(Code, code), MIN_SCORE + min(margin, 2.0), {},
+                                      f"linear model of the catalogue ({margin:+.2f})"),
+                                 message)]
 
 
 def _with_numbers(vote: Vote, message: str) -> Vote:
