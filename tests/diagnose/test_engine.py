@@ -156,7 +156,7 @@ HUMAN = {
         "CUDA device-side assert (an index out of range on the GPU) [cuda_device_side_assert, confidence 86%]\nCause: A GPU kernel indexed past a table: on CUDA, 'index out of range' shows up as a device-side assert. Almost always a position beyond max_position_embeddings or a token id beyond the vocabulary.\nFix: run seqfit.check(batch, model=model) before the forward pass (or the same batch on CPU) to get the exact cause; restart the process: the CUDA context is unusable after the assert"),
     'under_min_length': (
         "seqfit.errors.TooShortError: input_ids has 3 tokens per row but funnel needs at least 5. Fix: tokenizer(..., padding='max_length', max_length=5)",
-        "Input shorter than the architecture needs [under_min_length, confidence 95%]\nCause: An input is shorter than this architecture accepts: CANINE downsamples characters and Funnel pools the sequence, so too few positions are left for their later layers.\nFix: pad short inputs up to the minimum: tokenizer(..., padding='max_length', max_length=N) with N from seqfit inspect MODEL (min tokens); seqfit.batches pads to it by itself"),
+        "Input shorter than the architecture needs [under_min_length, confidence 95%]\nCause: An input is shorter than this architecture accepts: CANINE downsamples characters and Funnel pools the sequence, and speech encoders (wav2vec2, HuBERT, Whisper-style time reduction) shrink audio by convolutions, so too few positions are left for their later layers.\nFix: pad short inputs up to the minimum: tokenizer(..., padding='max_length', max_length=N) with N from seqfit inspect MODEL (min tokens); seqfit.batches pads to it by itself; for audio, drop or pad clips shorter than the encoder's receptive field (feature_extractor(audio, padding='max_length', max_length=N))"),
     'bad_attention_mask': (
         '[transformers] We strongly recommend passing in an `attention_mask` since your input_ids may be padded. See https://huggingface.co/docs/transformers/troubleshooting#incorrect-output-when-padding-tokens-arent-masked.',
         "Attention mask missing, not 0/1, or attending padding [bad_attention_mask, confidence 86%]\nCause: The batch is padded but the attention mask is missing, holds values other than 0 and 1, or marks padding as real tokens: the model attends to the padding and its outputs change silently.\nFix: pass the tokenizer's own mask: model(**tokenizer(texts, padding=True, return_tensors='pt')), or attention_mask = (input_ids != pad_token_id).long()"),
@@ -213,6 +213,42 @@ MORE = [
     ("openai.BadRequestError: This model's maximum context length is 4097 tokens. However, your "
      "messages resulted in 5034 tokens.", "over_max_positions", {"length": 5034, "limit": 4097}),
     ("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB", "unknown", {}),
+    # an option an API stopped taking is a release mismatch; a model input is about the batch
+    ("TypeError: Seq2SeqTrainer.__init__() got an unexpected keyword argument "
+     "'max_target_length'", "unknown", {}),
+    ("TypeError: GPTNeoForCausalLM.forward() got an unexpected keyword argument "
+     "'token_type_ids'", "unexpected_token_type_ids", {}),
+    # the same torch message: an image's channels, or a speech encoder's too-short clip
+    ('  File "/env/lib/python3.11/site-packages/torchvision/transforms/v2/functional/_misc.py",'
+     ' line 88, in normalize_image\n    return image.sub_(mean).div_(std)\nRuntimeError: The '
+     "size of tensor a (4) must match the size of tensor b (3) at non-singleton dimension 0",
+     "unknown", {}),
+    ('  File "/env/lib/python3.11/site-packages/transformers/models/wav2vec2/modeling_wav2vec2.py'
+     '", line 361, in forward\n    hidden_states = conv_layer(hidden_states)\n  File "/env/lib/'
+     'python3.11/site-packages/torch/nn/modules/conv.py", line 370, in _conv_forward\n    '
+     "return F.conv1d(input, weight, bias, self.stride,\nRuntimeError: Calculated padded input "
+     "size per channel: (2). Kernel size: (3). Kernel size can't be greater than actual input "
+     "size", "under_min_length", {}),
+    ("RuntimeError: Calculated padded input size per channel: (2). Kernel size: (3). Kernel size "
+     "can't be greater than actual input size", "unknown", {}),
+    # generate() fails while the encoder reads the prompt: the input is too long, not the output
+    ('  File "/env/lib/python3.10/site-packages/transformers/generation/utils.py", line 2210, in '
+     'generate\n    model_kwargs = self._prepare_encoder_decoder_kwargs_for_generation(\n  File '
+     '"/env/lib/python3.10/site-packages/transformers/models/pegasus/modeling_pegasus.py", line '
+     "690, in forward\n    embed_pos = self.embed_positions(input_shape)\n  File \"/env/lib/"
+     'python3.10/site-packages/torch/nn/functional.py", line 2264, in embedding\n    return '
+     "torch.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)\nIndexError: index "
+     "out of range in self", "over_max_positions", {}),
+    # fewer tokens than the positions added to them: a graph traced at a fixed length
+    ("Traceback of TorchScript, original code (most recent call last):\n  File \"/env/lib/"
+     'python3.9/site-packages/transformers/models/roberta/modeling_roberta.py", line 131, in '
+     "forward\n            position_embeddings = self.position_embeddings(position_ids)\n"
+     "            embeddings += position_embeddings\nRuntimeError: The size of tensor a (40) "
+     "must match the size of tensor b (256) at non-singleton dimension 1", "export_fixed_length",
+     {"length": 40, "limit": 256}),
+    # a dataset named in passing is not a table's columns
+    ("ValueError: Training example is too long (3100 > 2048); drop it from the dataset or raise "
+     "max_seq_len", "over_max_positions", {"length": 3100, "limit": 2048}),
 ]
 
 

@@ -151,11 +151,13 @@ CODES: dict[Code, CodeInfo] = {
     "under_min_length": CodeInfo(
         "Input shorter than the architecture needs",
         "An input[ of {length} tokens] is shorter than this architecture accepts[ (at least "
-        "{minimum})]: CANINE downsamples characters and Funnel pools the sequence, so too few "
-        "positions are left for their later layers.",
+        "{minimum})]: CANINE downsamples characters and Funnel pools the sequence, and speech "
+        "encoders (wav2vec2, HuBERT, Whisper-style time reduction) shrink audio by convolutions, "
+        "so too few positions are left for their later layers.",
         "pad short inputs up to the minimum: tokenizer(..., padding='max_length', "
         "max_length=N) with N from seqfit inspect MODEL (min tokens); seqfit.batches pads to it "
-        "by itself",
+        "by itself; for audio, drop or pad clips shorter than the encoder's receptive field "
+        "(feature_extractor(audio, padding='max_length', max_length=N))",
         "print(input_ids.shape[-1]) against the min tokens seqfit inspect MODEL shows"),
     "bad_attention_mask": CodeInfo(
         "Attention mask missing, not 0/1, or attending padding",

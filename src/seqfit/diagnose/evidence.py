@@ -41,19 +41,26 @@ SIGNATURE_NAMES = frozenset(sig.name for sig in SIGNATURES)
 CONTEXT_RULES = frozenset({"seqfit error", "index out of range", "size of tensor", "expanded size",
                            "out of bounds", "torch table", "tf gather", "length-rule architecture",
                            "device assert", "loss target", "no batch dimension", "sentinel",
-                           "joined unequal", "view invalid", "ort broadcast", "ort reshape"})
+                           "joined unequal", "view invalid", "ort broadcast", "ort reshape",
+                           "kernel longer than input"})
 NEAR = 4.0  # weight of the nearest wording family, times its similarity
 NEAR_MIN = 0.3  # similarity below which a wording family says nothing
 MARGIN = 0.1  # how much nearer the nearest on-topic template must be than any off-topic one
 MODEL_MARGIN = 0.1  # how far above unknown the linear model must score a code to vote for it
 #: Votes for unknown that compete with the codes rather than silence them.
 SOFT = "nearest wording"
-#: Exceptions that are never about input shape, whatever words their message holds.
+#: Exceptions that are never about input shape, whatever words their message holds, and a
+#: TypeError for an option an API does not take.
 NEVER_SHAPE = re.compile(r"^\s*(?:[\w.]+\.)?(?:KeyError|AttributeError|ImportError|"
                          r"ModuleNotFoundError|FileNotFoundError|NameError|PermissionError|"
                          r"JSONDecodeError|UnicodeDecodeError|MemoryError|OutOfMemoryError|"
                          r"ConnectionError|TimeoutError|RecursionError|ZeroDivisionError|"
-                         r"SyntaxError|IndentationError)\b", re.M)
+                         r"SyntaxError|IndentationError)\b|"
+                         # a keyword an API does not take (moved or renamed between releases);
+                         # a model input the forward() does not take is about the batch
+                         r"^\s*TypeError\b.*unexpected keyword argument '(?!(?:input_ids|"
+                         r"attention_mask|token_type_ids|position_ids|inputs_embeds|labels|"
+                         r"decoder_\w+)')", re.M)
 FATAL = re.compile(r"^\s*(?:[\w.]+\.)?\w*(?:Error|Exception|Exit|Interrupt)\b|panicked|"
                    r"Assertion .* failed|device-side assert|^Traceback", re.M)
 MESSAGE_CHARS = 20_000
@@ -109,7 +116,9 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
                 break
     catalogue = catalogue or load()
     matches = catalogue.match(message[-MESSAGE_CHARS:]) if message else []
-    decisive = veto = False
+    # a rule that read the frames and found no text input (an image library's tensors)
+    veto = any(v.code == "unknown" and v.reason in CONTEXT_RULES for v in votes)
+    decisive = False
     off_topic = any(found.row.code == "unknown" for found in matches)
     if matches:
         top = matches[0].covered
@@ -137,13 +146,14 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
             if note:
                 releases.setdefault(code, Release(note, release_fix(code, row.library,
                                                                     row.only_in)))
-    if message and not never and not decisive and not on_topic(votes):
+    if message and not never and not decisive and not veto and not on_topic(votes):
         focus = _focus(message)
         votes.extend(wording_votes(catalogue, focus))
         votes.extend(_with_numbers(v, focus) for v in family_votes(focus, frames))
         if not on_topic(votes) and not off_topic:
             votes = model_votes(catalogue, focus, votes)
-    if ambiguous is not None and "unknown" not in ambiguous.candidates and not on_topic(votes):
+    if ambiguous is not None and "unknown" not in ambiguous.candidates and not veto \
+            and not on_topic(votes):
         # nothing in the context decides: the candidates, ranked as the catalogue lists them
         votes.extend(Vote(cast(Code, code), 2.5 if i == 0 else 1.5, {}, "catalogue candidates")
                      for i, code in enumerate(ambiguous.candidates))

@@ -384,15 +384,15 @@ FAMILIES: tuple[Family, ...] = (
     # should be a 2d-tensor", "Only two-dimensional attention masks are accepted"
     _family("bad_attention_mask", "mask", "rank", none_of="mismatch|side|label|fixed"),
     _family("shape_mismatch", "model_input", "shape|seqlen", "mismatch",
-            none_of="label|export|column|vocab"),
+            none_of="label|export|table_shape|vocab"),
     # a mask against the shape it should have: "Cross attention mask shape ... doesn't match
     # expected ...", "Attention mask should be of size ..."
     _family("shape_mismatch", "mask", "shape", "mismatch",
-            none_of="label|export|column|vocab|side|generate"),
+            none_of="label|export|table_shape|vocab|side|generate"),
     # ids of the wrong rank: "position_ids must be 2D when provided", "input_ids must be of
     # shape (batch_size, sequence_length)"
     _family("shape_mismatch", "ids_input", "rank",
-            none_of="mask|label|export|column|vocab|fixed"),
+            none_of="mask|label|export|table_shape|vocab|fixed"),
     _family("token_id_out_of_vocab", "ids", "vocab", "out_of_range|compare",
             none_of="token_type|label"),
     _family("token_type_out_of_range", "token_type", "out_of_range|limit"),
@@ -400,7 +400,7 @@ FAMILIES: tuple[Family, ...] = (
     _family("ragged_batch_no_padding", "ragged", "stackable",
             none_of="mask|label|table_shape|export|pair"),
     _family("label_alignment", "label", "seqlen_strict|ids_input", "mismatch|ragged",
-            none_of="out_of_range|column|generate"),
+            none_of="out_of_range|table_shape|generate"),
     _family("label_out_of_range", "label", "out_of_range", none_of="position|vocab|token_type"),
     # a model with another number of labels than the task needs: "config.num_labels should be
     # 2, but it is 5", "reward models require num_labels=1"
@@ -411,23 +411,23 @@ FAMILIES: tuple[Family, ...] = (
     _family("export_fixed_length", "export", "shape|seqlen", "fixed|mismatch",
             none_of="vocab|token_type"),
     _family("length_multiple_constraint", "multiple", "seqlen|padding|input",
-            none_of="export|column"),
+            none_of="export|table_shape"),
     _family("under_min_length", "short", "seqlen_strict", none_of="generate|limit|compare"),
     _family("under_min_length", "min_required", "seqlen_strict",
             none_of="generate|new_tokens|stride|truncation|pad_option"),
-    _family("map_column_length_mismatch", "column", "seqlen|ragged|rowcount",
+    _family("map_column_length_mismatch", "table_shape", "seqlen|ragged|rowcount",
             "mismatch|compare|fixed",
             none_of="export|vocab"),
     _family("generation_length", "new_tokens", "limit|compare|short|missing|seqlen"),
     _family("generation_length", "generate", "limit", "compare|seqlen",
             none_of="pad_token|mask|side"),
     _family("over_max_positions", "seqlen_strict|input", "limit", "compare",
-            none_of="generate|stride|multiple|short|export|column|label|pair"),
+            none_of="generate|stride|multiple|short|export|table_shape|label|pair"),
     # a length set above the position table: "max_model_len (32768) is greater than the derived
     # max_model_len (max_position_embeddings=4096)" (vLLM), "max_length ... larger than
     # max_position_embeddings"
     _family("over_max_positions", "position", "text_limit", "compare",
-            none_of="generate|stride|multiple|short|export|column|label|pair|new_tokens"),
+            none_of="generate|stride|multiple|short|export|table_shape|label|pair|new_tokens"),
 )
 
 

@@ -58,9 +58,21 @@ POSITION_FRAME = re.compile(r"position_embeddings|embed_positions|\bwpe\b|positi
 VOCAB_FRAME = re.compile(r"word_embeddings|\bwte\b|embed_tokens|self\.shared|inputs_embeds = "
                          r"self\.embed|get_input_embeddings|\.embedding\(input_ids", re.I)
 TYPE_FRAME = re.compile(r"token_type_embeddings", re.I)
+#: Frames of image libraries: their tensors' sizes are channels and pixels, not tokens.
+IMAGE_FRAME = re.compile(r"torchvision|[/\\]PIL[/\\]|image_processing|image_transforms|"
+                         r"[/\\]timm[/\\]", re.I)
+#: Frames of speech encoders, whose convolutions shrink the audio before the transformer.
+SPEECH_FRAME = re.compile(r"wav2vec2|hubert|wavlm|data2vec_audio|unispeech|\bsew|whisper|"
+                          r"speech|audio|feature_encoder|feature_extractor|conv_layers", re.I)
 TOKEN_CLASSIFICATION = re.compile(r"ForTokenClassification|token.classification|"
                                   r"\bner_tags\b|\bpos_tags\b", re.I)
 GENERATE = re.compile(r"generation[/\\]utils\.py|in generate\b|\.generate\(", re.I)
+#: generate() running the encoder over the prompt, before any new token: a position past the
+#: encoder's table is the input's length, not the generation's.
+ENCODER_PASS = re.compile(r"_prepare_encoder_decoder_kwargs_for_generation|encoder_outputs\b.*"
+                          r"= encoder\(|get_encoder\(\)\(", re.I)
+#: A traced or scripted graph (its shapes may be frozen at the example's length).
+TRACED = re.compile(r"TorchScript|torch\.jit|jit\.trace|\btraced?\b|ScriptModule", re.I)
 # Architectures whose own length rules (minimum, multiple, exact length) fail with shape errors.
 MINIMUM_MODELS = frozenset({"funnel", "canine"})  # too short fails; lengths above a minimum run
 LENGTH_RULE_MODELS = re.compile(r"modeling_(funnel|canine|nystromformer|reformer|longformer|"
@@ -117,7 +129,8 @@ def index_out_of_range(match: re.Match[str], text: str, frames: tuple[str, ...])
     if table == "type":
         return [Vote("token_type_out_of_range", 4.0)]
     if table == "position":
-        if GENERATE.search("\n".join(frames)) or GENERATE.search(text):
+        where = "\n".join(frames) + "\n" + text[:match.start()]
+        if GENERATE.search(where) and not ENCODER_PASS.search(innermost(frames, 6) or where):
             return [Vote("generation_length", 4.5), Vote("over_max_positions", 2.0)]
         return [Vote("over_max_positions", 4.0)]
     if table == "vocab":
@@ -137,10 +150,18 @@ def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
     evidence = {"length": a, "limit": b} if a > b else {"length": a, "other": b}
     shapes = {"length": a, "other": b}
     inner = innermost(frames, 3)
+    if IMAGE_FRAME.search(inner):
+        return [Vote("unknown", 3.0)]  # an image's channels or pixels, not a text input
     if re.search(r"\balibi\b", inner.splitlines()[-1] if inner else ""):
         # ALiBi is built from the attention mask: a mask of another length than the ids
         return [Vote("shape_mismatch", 3.5, shapes)]
     table = _failing_table(frames, text, match.start())
+    if table == "position" and a < b:
+        # fewer tokens than the positions added to them: positions of a fixed length, as a
+        # traced or exported graph keeps the example's
+        weight = 4.5 if TRACED.search(text) else 3.0
+        return [Vote("export_fixed_length", weight, {"length": a, "limit": b}),
+                Vote("shape_mismatch", 1.0, shapes)]
     if table == "position":
         return [Vote("over_max_positions", 4.0, evidence)]
     if _input_of(_failing_line(frames)) == "labels":
@@ -154,6 +175,14 @@ def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
                 Vote("shape_mismatch", 1.0, shapes)]
     return [Vote("shape_mismatch", 2.5, shapes),
             Vote("over_max_positions", 1.5, evidence)]
+
+
+def short_audio(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """torch's 'Kernel size can't be greater than actual input size': in a speech encoder's
+    convolutions, an audio clip shorter than the encoder's receptive field."""
+    if SPEECH_FRAME.search("\n".join(frames[-6:])):
+        return [Vote("under_min_length", 3.5)]
+    return []  # any convolution of any too-small tensor: nothing says it is a model's input
 
 
 def out_of_bounds(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
@@ -444,6 +473,8 @@ SIGNATURES: tuple[Signature, ...] = (
          r"20}(?:longer|exceeds?|greater|more|larger|above)[^\d\n]{0,40}(?:max_position_embeddings|"
          r"maximum|limit)\D{0,20}(\d+)",
          simple("over_max_positions", 2.0, length=1, limit=2)),
+    _sig("kernel longer than input", r"Kernel size can't be greater than actual input size",
+         short_audio),
     # --- ids and token types -----------------------------------------------------------------
     _sig("unexpected token types", r"unexpected keyword argument '?token_type_ids'?|"
          r"model_kwargs`? are not used by the model: \[[^\]]*'token_type_ids'",
