@@ -8,9 +8,10 @@ as the negative list and must explain to ``unknown``. Templates that no topic wo
 not kept at all.
 
 Rows are then reviewed one by one: ``reviewed_labels.jsonl`` (beside this file) holds, per
-catalogue id, the code a reader gave a row the rules had sent to the negative list, and why
-(each was read with its source line; the id is the library and the template's skeleton, so it
-survives re-mining). Another library's row with the very same template gets the same code.
+catalogue id, the code a reader gave a row where it differs from the rules' (mostly rows the
+rules had sent to the negative list), and why (each was read with its source line; the id is
+the library and the template's skeleton, so it survives re-mining). Another library's row with
+the very same template gets the same code.
 """
 
 from __future__ import annotations

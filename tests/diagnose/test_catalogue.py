@@ -69,9 +69,11 @@ def test_the_catalogue_is_mined_from_every_library_and_release() -> None:
     assert len([r for r in releases if r.startswith("4.")]) >= 3
     assert any(r.startswith("5.") for r in releases)
     assert len(ON_TOPIC) >= 150
+    # no library message says these in its own words: torch's generic index and shape errors
+    # carry them, told apart by the frames (token classification for label_alignment)
     assert {r.code for r in ON_TOPIC} >= set(CODES) - SEQFIT_ONLY - {
-        "unknown", "unexpected_token_type_ids", "cuda_device_side_assert"} - {
-        "token_type_out_of_range"}
+        "unknown", "unexpected_token_type_ids", "cuda_device_side_assert",
+        "token_type_out_of_range", "label_alignment"}
 
 
 @pytest.mark.parametrize("row", ON_TOPIC, ids=lambda r: r.id)
@@ -163,21 +165,22 @@ def test_the_linear_model_places_a_held_out_message_its_nearest_template_calls_o
     """With one template left out of the catalogue, its message's nearest wording is an off-topic
     template, so the wording families say nothing; the linear model, fitted to every template
     of every code, still names the code and its numbers."""
-    held = next(r for r in ON_TOPIC if r.template.startswith("Maximum sequence length {self"))
+    held = next(r for r in ON_TOPIC if r.template.startswith("Trimmed input from conversation"))
     kept = Catalogue([r for r in ROWS if r.id != held.id], CATALOGUE.releases)
-    text = "ValueError: Maximum sequence length 2048, got 3000"
+    text = "Trimmed input from conversation as it was longer than 4096 tokens."
     ranked = kept.classify(text)
     assert ranked[0][0] == held.code == "over_max_positions"
     assert ranked[0][1] - dict(ranked)["unknown"] >= evidence.MODEL_MARGIN
     with mock.patch.object(evidence, "load", lambda: kept):
-        best = seqfit.explain(text).best
-    assert best.code == "over_max_positions"
+        assert seqfit.explain(text).best.code == "over_max_positions"
+        with mock.patch.object(Catalogue, "classify", lambda self, text: []):
+            assert seqfit.explain(text).best.code == "unknown"  # the model decided it
 
 
 def test_without_scikit_learn_a_catalogue_has_no_linear_model_and_still_explains() -> None:
     with mock.patch.dict(sys.modules, {"sklearn.svm": None}):
         bare = Catalogue(ROWS[1:], CATALOGUE.releases)
-        assert bare.classify("ValueError: Maximum sequence length 2048, got 3000") == []
+        assert bare.classify("ValueError: the tokenizer has no pad_token_id") == []
     with mock.patch.object(evidence, "load", lambda: bare):
         assert seqfit.explain(render(ON_TOPIC[0])[0]).best.code == ON_TOPIC[0].code
 

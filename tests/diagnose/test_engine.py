@@ -246,6 +246,13 @@ MORE = [
      "            embeddings += position_embeddings\nRuntimeError: The size of tensor a (40) "
      "must match the size of tensor b (256) at non-singleton dimension 1", "export_fixed_length",
      {"length": 40, "limit": 256}),
+    # OPT's learned positions ("positions + self.offset") overflow while generating
+    ('  File "bot.py", line 12, in reply\n    out = model.generate(**batch, max_new_tokens=900)\n'
+     '  File "/env/lib/python3.10/site-packages/transformers/models/opt/modeling_opt.py", line 98,'
+     ' in forward\n    return super().forward(positions + self.offset)\n  File "/env/lib/'
+     'python3.10/site-packages/torch/nn/functional.py", line 2264, in embedding\n    return '
+     "torch.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)\nIndexError: index "
+     "out of range in self", "generation_length", {}),
     # a dataset named in passing is not a table's columns
     ("ValueError: Training example is too long (3100 > 2048); drop it from the dataset or raise "
      "max_seq_len", "over_max_positions", {"length": 3100, "limit": 2048}),

@@ -64,12 +64,14 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                   r"\b\d+\b[^\d\n]{0,60}\bbut\b[^\d\n]{0,60}\b\d+\b|"
                   # a limit, then what came: "Maximum sequence length 512, got 613"
                   r"\b(?:max\w*|limit)\b[^.\n]{0,40}\d+\W{0,3}(?:but )?got\b"),
-    "position": _C(r"\bpositions?\b|position_\w+|positional|embed_positions|\bwpe\b"),
+    "position": _C(r"\bpositions?\b|position_\w+|positional|embed_positions|\bwpe\b|"
+                   r"\w+_positions\b"),
     "seqlen_strict": _C(r"sequence[ _]length|seq_len\w*|sequence_length|input[ _]length|"
                         r"prompt[ _]length|number of tokens|num_tokens|\btokens\b|"
                         r"input (?:sequence|text)"),
     "text_limit": _C(r"max_len\w*|max_length|max_seq\w*|model_max_length|max(?:imum)? length|"
-                     r"max_position_embeddings|max_model_len|context (?:length|window|size)"),
+                     r"max_position_embeddings|max_model_len|context (?:length|window|size)|"
+                     r"max_positions"),
     "stackable": _C(r"\btensors?\b|\bstack\w*|input_ids|\btokens\b|\bsequences\b|collat\w*|"
                     r"\bpad\w*|\bfeatures\b|\barrays?\b"),
     "tensorish": _C(r"\btensors?\b|\bbatch(?:es|ed)?\b|\btokens?\b|\bsequences?\b|input_ids|"
@@ -151,7 +153,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "shape": _C(r"\bshapes?\b|dimensions?|\bdims?\b|\b[1-4]-?d\b|\bsizes?\b|batch_size"),
     "mismatch": _C(r"mismatch|must match|doesn t match|does not match|don t match|"
                    r"same shape|inconsistent|incompatible|should be of size|does not align|"
-                   r"not the same|"
+                   r"not the same|is different from|are different|not equal|"
                    # an input against the shape it should have: "position_ids should have shape
                    # (batch_size, sequence_length) = (4, 128), got (1, 130)"
                    r"(?:should|must) (?:have|be of) (?:the )?(?:shape|size)|"

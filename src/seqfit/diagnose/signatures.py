@@ -54,7 +54,9 @@ def simple(code: Code, weight: float = 3.0, **groups: int
 POSITION_FRAME = re.compile(r"position_embeddings|embed_positions|\bwpe\b|position_ids|"
                             r"create_position_ids|PositionalEmbedding|position_embedding_type|"
                             r"token_type_ids\[|buffered_token_type_ids|position_bias|"
-                            r"sinusoidal|rotary|\bsincos\b", re.I)
+                            r"sinusoidal|rotary|\bsincos\b|"
+                            # OPT/BART learned positions: "super().forward(positions + offset)"
+                            r"\bpositions\b", re.I)
 VOCAB_FRAME = re.compile(r"word_embeddings|\bwte\b|embed_tokens|self\.shared|inputs_embeds = "
                          r"self\.embed|get_input_embeddings|\.embedding\(input_ids", re.I)
 TYPE_FRAME = re.compile(r"token_type_embeddings", re.I)
