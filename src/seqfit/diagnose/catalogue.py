@@ -82,6 +82,14 @@ class Match:
         """Whether the template is the message of its line, not a generic phrase inside it."""
         return not self.prose and (self.share >= 0.6 or self.covered >= 20)
 
+    @property
+    def rules_out(self) -> bool:
+        """Whether an off-topic template says the line is about something else: it is the
+        message of its line, or a long stretch of it. A short phrase inside a longer message
+        ("Must have the same shape", a fragment of a compiled library's strings) does not: a
+        message about inputs can hold it too."""
+        return not self.prose and (self.share >= 0.6 or self.covered >= 40)
+
 
 @dataclass
 class Catalogue:

@@ -7,9 +7,10 @@ How much each weighs:
 
 - an exact template that is the message of its line (it spans most of the line, or has 20
   characters of fixed text, and its fields hold values, not runs of words): :data:`EXACT`; an
-  off-topic one
-  silences everything but the rules that read the context (frames, numbers), because the
-  library said in its own words what happened;
+  off-topic one (spanning most of its line, or 40 characters of it: a compiled library's
+  fragment such as "Must have the same shape" is a phrase of many messages) silences everything
+  but the rules that read the context (frames, numbers), because the library said in its own
+  words what happened;
 - an exact template that covers a small part of its line (a short generic phrase inside a longer
   message) counts for its share only if it is on-topic, and not at all if it is off-topic;
 - the nearest wording family: :data:`NEAR` times its similarity, for its code or for
@@ -132,14 +133,14 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
                 ambiguous = ambiguous or row
                 decisive = True
                 continue
+            if row.code == "unknown":
+                if found.rules_out:  # a short generic phrase inside a longer message says nothing
+                    veto = decisive = True
+                    votes.append(Vote("unknown", EXACT, {}, f"catalogue {row.id}"))
+                continue
             says_it = found.says_it
             weight = EXACT if says_it else EXACT * found.share
             decisive = decisive or says_it
-            if row.code == "unknown":
-                if says_it:  # a short generic phrase inside a longer message says nothing
-                    veto = True
-                    votes.append(Vote("unknown", weight, {}, f"catalogue {row.id}"))
-                continue
             code = cast(Code, row.code)
             votes.append(Vote(code, weight, found.evidence, f"catalogue {row.id}"))
             note = release_note(row, catalogue.releases)

@@ -56,7 +56,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "compare": _C(r"too long|longer than|exceed\w*|greater than|larger than|bigger than|"
                   r"more than|\bbeyond\b|\babove\b|\bover the\b|less than|smaller than|"
                   r"\btrimm\w*|truncated because|can only handle|cannot process|no more than|"
-                  r"[^<>=]\s?[<>]=?\s?[^<>=]|\bto long\b|"
+                  r"[^<>=]\s?[<>]=?\s?[^<>=]|\bto long\b|\bis only\b|"
                   # "more rows than", "fewer tokens than"
                   r"\b(?:more|fewer) \w+ than\b|"
                   # two numbers set against each other: "input_ids.max() is 50261 but the
@@ -67,6 +67,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "position": _C(r"\bpositions?\b|position_\w+|positional|embed_positions|\bwpe\b|"
                    r"\w+_positions\b"),
     "seqlen_strict": _C(r"sequence[ _]length|seq_len\w*|sequence_length|input[ _]length|"
+                        r"sequence of length|"
                         r"prompt[ _]length|number of tokens|num_tokens|\btokens\b|"
                         r"input (?:sequence|text)"),
     "text_limit": _C(r"max_len\w*|max_length|max_seq\w*|model_max_length|max(?:imum)? length|"
@@ -154,6 +155,10 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "mismatch": _C(r"mismatch|must match|doesn t match|does not match|don t match|"
                    r"same shape|inconsistent|incompatible|should be of size|does not align|"
                    r"not the same|is different from|are different|not equal|"
+                   # what was given, then what it should be: "attention mask has length 613,
+                   # but its length should be 512", "shape: (2, 613); expected: (2, 512)"
+                   r"\bbut (?:its |the )?(?:length|shape|size) (?:should|must) be\b|"
+                   r"[;,] expected\b|\bexpected:|"
                    # an input against the shape it should have: "position_ids should have shape
                    # (batch_size, sequence_length) = (4, 128), got (1, 130)"
                    r"(?:should|must) (?:have|be of) (?:the )?(?:shape|size)|"
@@ -389,7 +394,7 @@ FAMILIES: tuple[Family, ...] = (
             none_of="label|export|table_shape|vocab"),
     # a mask against the shape it should have: "Cross attention mask shape ... doesn't match
     # expected ...", "Attention mask should be of size ..."
-    _family("shape_mismatch", "mask", "shape", "mismatch",
+    _family("shape_mismatch", "mask", "shape|seqlen", "mismatch",
             none_of="label|export|table_shape|vocab|side|generate"),
     # ids of the wrong rank: "position_ids must be 2D when provided", "input_ids must be of
     # shape (batch_size, sequence_length)"
