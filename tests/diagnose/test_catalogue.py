@@ -30,7 +30,7 @@ def render(row: Row) -> tuple[str, dict[str, int]]:
     used: Counter[str] = Counter()
     count = iter(SAMPLES)
 
-    def fill(_: re.Match[str]) -> str:
+    def fill(field: re.Match[str]) -> str:
         name = next(names, "value")
         key = row.numbers.get(name)
         if key == "shape":
@@ -40,6 +40,8 @@ def render(row: Row) -> tuple[str, dict[str, int]]:
             used[key] += 1
             expected[key] = value
             return str(value)
+        if re.match(r"\w", field.string[field.start() - 1:field.start()]):
+            return "4"  # a field glued to a word runs on as a value would: "padding_c4"
         return "input_ids"
 
     template = re.sub(r"(\{[^{}]*\})(?=[A-Za-z])", r"\1 ", row.template)  # a word apart

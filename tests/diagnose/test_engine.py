@@ -253,6 +253,18 @@ MORE = [
      'python3.10/site-packages/torch/nn/functional.py", line 2264, in embedding\n    return '
      "torch.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)\nIndexError: index "
      "out of range in self", "generation_length", {}),
+    # Keras' sparse cross-entropy on a label the head has no output for
+    ("tensorflow.python.framework.errors_impl.InvalidArgumentError: Received a label value of 5 "
+     "which is outside the valid range of [0, 3).  Label values: 1 5 0", "label_out_of_range",
+     {"index": 5, "limit": 3}),
+    # the prompt and the room kept for the reply, against the context: generation's length
+    ("ValueError: The prompt is too long (3900 tokens). The prompt and the completion (300 "
+     "tokens) must fit in the model context of 4096 tokens.", "generation_length", {}),
+    # a text splitter's chunk overlap is a stride
+    ("ValueError: chunk_overlap (300) must be smaller than chunk_size (200)", "stride_overflow",
+     {}),
+    ("ValueError: len(input_ids)=128 is different from len(attention_mask)=120",
+     "shape_mismatch", {}),
     # a dataset named in passing is not a table's columns
     ("ValueError: Training example is too long (3100 > 2048); drop it from the dataset or raise "
      "max_seq_len", "over_max_positions", {"length": 3100, "limit": 2048}),

@@ -72,7 +72,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                         r"input (?:sequence|text)"),
     "text_limit": _C(r"max_len\w*|max_length|max_seq\w*|model_max_length|max(?:imum)? length|"
                      r"max_position_embeddings|max_model_len|context (?:length|window|size)|"
-                     r"max_positions"),
+                     r"max_positions|chunk[ _]size|tokens_per_chunk|window[ _]size"),
     "stackable": _C(r"\btensors?\b|\bstack\w*|input_ids|\btokens\b|\bsequences\b|collat\w*|"
                     r"\bpad\w*|\bfeatures\b|\barrays?\b"),
     "tensorish": _C(r"\btensors?\b|\bbatch(?:es|ed)?\b|\btokens?\b|\bsequences?\b|input_ids|"
@@ -126,7 +126,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # than" (transformers' span and window checks)
     "min_required": _C(r"(?:must|should|has to|have to|needs? to) (?:be|have) (?:greater than or "
                        r"equal to|at least|no less than|>=)"),
-    "stride": _C(r"stride"),
+    # the tokens windows share: a tokenizer's stride, a text splitter's chunk overlap
+    "stride": _C(r"stride|chunk[ _]overlap|window[ _]overlap"),
     "truncation": _C(r"truncat\w*|only_first|only_second|longest_first"),
     "pair": _C(r"only_first|only_second|\bpairs?\b|paired|(?:first|second) sequence|"
                r"text_pair|sequence pairs"),
@@ -134,7 +135,11 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "generate": _C(r"generat\w*|max_new_tokens|min_new_tokens|\bmax_tokens\b|\bmin_length\b|"
                    r"\bcompletion\b|new tokens|\bdecoder prompt\b|open-end"),
     "new_tokens": _C(r"max_new_tokens|min_new_tokens|\bmax_tokens\b|new tokens|"
-                     r"\bin the completion\b"),
+                     r"\bin the completion\b|max_(?:output|completion)_tokens|"
+                     r"(?:output|completion|generated) tokens|tokens? to generate|"
+                     # the room kept for the reply: "and the answer (500 tokens) should be
+                     # within the max token limit"
+                     r"\b(?:answer|completion|output|response|reply) \(\d+ tokens\)"),
     "export": _C(r"onnx\w*|tensorrt|\btrt\b|tflite|coreml|core ml|\bexport\w*|"
                  r"\btrace[ds]?\b|torchscript|\bjit\b|optimization profile|"
                  r"dynamic (?:axes|shape|dim)|dynamic_shapes|\bguard\b|specializ\w*|"
@@ -154,7 +159,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "shape": _C(r"\bshapes?\b|dimensions?|\bdims?\b|\b[1-4]-?d\b|\bsizes?\b|batch_size"),
     "mismatch": _C(r"mismatch|must match|doesn t match|does not match|don t match|"
                    r"same shape|inconsistent|incompatible|should be of size|does not align|"
-                   r"not the same|is different from|are different|not equal|"
+                   r"not the same|is different from|not equal|"
                    # what was given, then what it should be: "attention mask has length 613,
                    # but its length should be 512", "shape: (2, 613); expected: (2, 512)"
                    r"\bbut (?:its |the )?(?:length|shape|size) (?:should|must) be\b|"
@@ -206,7 +211,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"input ids|context (?:length|window|size)|max_model_len|max_seq\w*|"
                  r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|\btrt\b|"
                  r"padding[ _]side|\bembeddings?\b|text_pair|word pieces|onnx\w*|tensorrt|"
-                 r"tflite|\bcollat\w*|overflow_to_sample_mapping|\bnum_labels\b"),
+                 r"tflite|\bcollat\w*|overflow_to_sample_mapping|\bnum_labels\b|input_ids|"
+                 r"inputs_embeds|segment[ _]ids|chunk[ _](?:overlap|size)|tokens_per_chunk"),
     # what a message about input shape is not about
     "memory": _C(r"\bmemory\b|\boom\b|\balloc\w*|kv cache|gpu_memory_utilization|"
                  r"\bcached?\b"),

@@ -509,6 +509,10 @@ SIGNATURES: tuple[Signature, ...] = (
          r"\((\d+)\)", batch_size_mismatch),
     _sig("labels longer", r"labels?.{0,40}(?:longer|length).{0,40}(?:input_ids|word pieces)",
          flag("label_alignment", 1.5)),
+    # TensorFlow/Keras sparse categorical cross-entropy: "Received a label value of 2 which is
+    # outside the valid range of [0, 2)"
+    _sig("tf label range", r"label value of (-?\d+) which is outside the valid range of "
+         r"\[0, (\d+)\)", simple("label_out_of_range", 4.5, index=1, limit=2)),
     # torch's C++ "Target 7 is out of bounds." (the binary keeps its two pieces apart)
     _sig("loss target", r"Target (-?\d+) is out of bounds",
          simple("label_out_of_range", 4.0, index=1)),
