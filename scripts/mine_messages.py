@@ -23,13 +23,16 @@ release and 0.4.3, one ``--source`` each), sglang, text-generation and huggingfa
 clients), optimum and its onnx, neuron and habana parts (each a library of its own, read from the
 wheel's ``optimum`` folder), onnxruntime (its Python files, and with ``--binary`` the strings of
 its ``onnxruntime_pybind11_state`` extension), deepspeed, xformers, auto-gptq, bitsandbytes,
-setfit, gliner, span-marker, mlx-lm, litgpt, spacy-transformers and evaluate.
+setfit, gliner, span-marker, mlx-lm, litgpt, spacy-transformers, evaluate, flair, litellm (the
+hosted-API errors users paste), optimum-intel, and with ``--binary`` the strings of CTranslate2's
+and SentencePiece's compiled libraries.
 
 Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and unzip them under
-``/work/mining-src/src/``; ``S`` below stands for that folder)::
+``/work/mining-src/src/``; ``S`` below stands for that folder, ``H`` for the folder of unpacked
+transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.2``)::
 
     .venv/bin/python scripts/mine_messages.py \\
-        --transformers /work/hf-releases/4.30.2 /work/hf-releases/4.40.2 /work/hf-releases/4.46.3 \\
+        --transformers $H/{4.12.5,4.26.1,4.30.2,4.34.1,4.40.2,4.43.4,4.46.3,4.51.3} \\
         --source sentence_transformers=$S/sentence_transformers-6.2.0-py3-none-any \\
         --source peft=$S/peft-0.21.2-py3-none-any --source trl=$S/trl-1.16.0-py3-none-any \\
         --source datasets=$S/datasets-5.2.0-py3-none-any \\
@@ -55,7 +58,13 @@ Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and 
         --source mlx_lm=$S/mlx_lm-0.32.2-py3-none-any \\
         --source litgpt=$S/litgpt-0.5.13-py3-none-any \\
         --source spacy_transformers=$S/spacy_transformers-1.4.0-cp311-* \\
-        --source evaluate=$S/evaluate-0.4.6-py3-none-any
+        --source evaluate=$S/evaluate-0.4.6-py3-none-any \\
+        --source flair=$S/flair-0.15.1-py3-none-any \\
+        --source litellm=$S/litellm-1.110.2-cp310-abi3-manylinux_2_28_x86_64 \\
+        --source optimum_intel=$S/optimum_intel-2.2.0-py3-none-any/optimum \\
+        --source ctranslate2=$S/ctranslate2-4.8.5-cp311-* \\
+        --binary ctranslate2=$S/ctranslate2-4.8.5-*/ctranslate2.libs/libctranslate2-*.so* \\
+        --binary sentencepiece=$S/sentencepiece-0.2.3-*/sentencepiece/_sentencepiece*.so
 
 Deterministic: the same sources give the same file, byte for byte.
 

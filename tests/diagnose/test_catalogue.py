@@ -4,6 +4,7 @@ as a user would paste it, explains to its code with its numbers; off-topic templ
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -152,15 +153,21 @@ def _only_in(code: str, test) -> Row:
 
 def test_the_fix_fits_the_release_the_message_comes_from() -> None:
     """The tokenizer call takes padding_side from transformers 4.46 on (its __call__ in 4.40.2
-    has no such argument, in 4.46.3 it has): a message only 4.40 has gets the attribute form,
-    one only 4.46 and later have gets the argument."""
-    old = _only_in("padding_side", lambda found: all(v < "4.46" for v in found))
-    new = _only_in("padding_side", lambda found: all(v >= "4.46" for v in found))
-    old_fix = seqfit.explain(render(old)[0]).best.fix
-    new_fix = seqfit.explain(render(new)[0]).best.fix
+    has no such argument, in 4.46.3 it has): a message only 4.46 and later have gets the
+    argument; one only older releases have gets the attribute form (every padding-side message
+    mined from before 4.46 is in a later release too, so a row is made to be one)."""
+    new = _only_in("padding_side", lambda found: all(_release(v) >= (4, 46) for v in found))
+    assert seqfit.explain(render(new)[0]).best.fix.startswith("tokenizer(prompts, padding_side=")
+    old = dataclasses.replace(new, id="made-old", only_in=("4.34.1", "4.40.2"))
+    with mock.patch.object(evidence, "load", lambda: Catalogue(
+            [old, *(r for r in ROWS if r.id != new.id)], CATALOGUE.releases)):
+        old_fix = seqfit.explain(render(old)[0]).best.fix
     assert old_fix.startswith("tokenizer.padding_side = 'left'")
     assert "takes padding_side only from transformers 4.46" in old_fix
-    assert new_fix.startswith("tokenizer(prompts, padding_side='left'")
+
+
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in version.split(".")[:2])
 
 
 def test_the_linear_model_places_a_held_out_message_its_nearest_template_calls_off_topic() -> None:
