@@ -211,8 +211,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"input ids|context (?:length|window|size)|max_model_len|max_seq\w*|"
                  r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|\btrt\b|"
                  r"padding[ _]side|\bembeddings?\b|text_pair|word pieces|onnx\w*|tensorrt|"
-                 r"tflite|\bcollat\w*|overflow_to_sample_mapping|\bnum_labels\b|input_ids|"
-                 r"inputs_embeds|segment[ _]ids|chunk[ _](?:overlap|size)|tokens_per_chunk"),
+                 r"tflite|\bcollat\w*|overflow_to_sample_mapping|\bnum_labels\b|"
+                 r"chunk[ _](?:overlap|size)|tokens_per_chunk"),
     # what a message about input shape is not about
     "memory": _C(r"\bmemory\b|\boom\b|\balloc\w*|kv cache|gpu_memory_utilization|"
                  r"\bcached?\b"),
