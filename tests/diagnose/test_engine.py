@@ -265,6 +265,11 @@ MORE = [
      {}),
     ("ValueError: len(input_ids)=128 is different from len(attention_mask)=120",
      "shape_mismatch", {}),
+    # the largest id printed beside a lookup that names no table: beyond any position table
+    (">>> enc['input_ids'].max()\ntensor(64001)\n>>> out = model(**enc)\n  File \"/env/lib/"
+     'python3.12/site-packages/torch/nn/functional.py", line 2551, in embedding\n    return '
+     "torch.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)\nIndexError: index "
+     "out of range in self", "token_id_out_of_vocab", {"index": 64001}),
     # a dataset named in passing is not a table's columns
     ("ValueError: Training example is too long (3100 > 2048); drop it from the dataset or raise "
      "max_seq_len", "over_max_positions", {"length": 3100, "limit": 2048}),

@@ -85,6 +85,9 @@ SHAPE_ERROR = re.compile(r"Invalid computed output size|is invalid for input of 
                          r"Output size is too small|Kernel size can't be greater than actual "
                          r"input size|"
                          r"doesn't match the broadcast shape|must be divisible", re.I)
+#: The largest id of the input printed beside the error: "input_ids.max() -> tensor(101242)".
+MAX_ID = re.compile(r"input_ids\W{0,4}\]?\.max\(\)\W{0,20}(?:tensor\()?(\d+)")
+LONGEST_TABLE = 16_386  # no learned position table is longer (LED's 16384, plus an offset)
 COMMON_LIMITS = {64, 66, 77, 128, 256, 384, 512, 514, 1024, 1026, 2048, 4096, 4098, 8192, 16384}
 
 
@@ -137,6 +140,11 @@ def index_out_of_range(match: re.Match[str], text: str, frames: tuple[str, ...])
         return [Vote("over_max_positions", 4.0)]
     if table == "vocab":
         return [Vote("token_id_out_of_vocab", 4.0)]
+    biggest = MAX_ID.search(text)
+    if biggest and int(biggest.group(1)) >= LONGEST_TABLE:
+        # the largest id printed beside the error is beyond any position table: a token id
+        return [Vote("token_id_out_of_vocab", 3.5, {"index": int(biggest.group(1))}),
+                Vote("over_max_positions", 1.0)]
     if re.search(r"sequence length is longer than the specified maximum", text):
         return [Vote("over_max_positions", 3.0), Vote("token_id_out_of_vocab", 1.0)]
     # No frame says which table: length is the most common cause, ids the next.
