@@ -1,8 +1,13 @@
-"""The blind set (``errors/blind.jsonl``): 165 texts written by a session that read only
-``codes.py`` (never the engine, its catalogue or the other sets), from other libraries' sources
-and from the way users report these errors. It was measured before the engine changes that
-followed it and never read while making them; the figure is printed per source, and the floors
-are what the engine reaches, not targets."""
+"""The blind sets, each written by a session that read only ``codes.py`` (never the engine, its
+catalogue or the other sets), from libraries' sources and from the way users report these errors;
+the figure is printed per source, and the floors are what the engine reaches, not targets.
+
+- ``errors/blind.jsonl`` (165 texts): measured before the engine changes that followed it; its
+  misses were read later, so it is only partly blind now.
+- ``errors/blind2.jsonl`` (205 texts, from packages and releases the catalogue had not mined):
+  each record has a ``split``; the misses of ``dev`` were read while improving the engine, those
+  of ``test`` never were, so ``test`` is the figure that measures texts the engine has not seen.
+"""
 
 from __future__ import annotations
 
@@ -10,43 +15,51 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 import seqfit
 from seqfit.diagnose.codes import CODES
 
-BLIND = Path(__file__).parent / "errors" / "blind.jsonl"
-FLOOR_ON_TOPIC = 0.75  # top-1 on the texts about input shape (user reports and library sources)
-FLOOR_OFF_TOPIC = 0.97  # unknown on the texts that are not
+ERRORS = Path(__file__).parent / "errors"
+#: per set: top-1 on the texts about input shape (user reports and library sources), and
+#: unknown on the texts that are not
+FLOORS = {"blind.jsonl": (0.75, 0.97), "blind2.jsonl": (0.75, 0.88)}
 
 
-def load_blind() -> list[dict]:
-    return [json.loads(line) for line in BLIND.read_text().splitlines() if line.strip()]
+def load_blind(name: str) -> list[dict]:
+    return [json.loads(line) for line in (ERRORS / name).read_text().splitlines() if line.strip()]
 
 
-def test_the_blind_set_is_labelled_with_known_codes() -> None:
-    records = load_blind()
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_the_blind_set_is_labelled_with_known_codes(name: str) -> None:
+    records = load_blind(name)
     assert len(records) >= 150 and len({r["id"] for r in records}) == len(records)
     assert {r["source"] for r in records} == {"user-report", "library-source", "off-topic"}
     assert all((r["code"] == "unknown") == (r["source"] == "off-topic") for r in records)
     assert set(r["code"] for r in records) <= set(CODES)
 
 
-def test_top_1_on_the_blind_set() -> None:
-    records = load_blind()
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_top_1_on_the_blind_set(name: str) -> None:
+    records = load_blind(name)
     right, total = Counter(), Counter()
     misses = []
     for record in records:
         got = seqfit.explain(record["text"]).best.code
-        total[record["source"]] += 1
-        if got == record["code"]:
-            right[record["source"]] += 1
-        else:
+        groups = [record["source"]] + ([f"{record['source']} ({record['split']})"]
+                                       if "split" in record else [])
+        for group in groups:
+            total[group] += 1
+            right[group] += got == record["code"]
+        if got != record["code"] and record.get("split") != "test":  # test misses stay unread
             misses.append(f"{record['id']}: expected {record['code']}, got {got}")
     on_right = right["user-report"] + right["library-source"]
     on_total = total["user-report"] + total["library-source"]
-    print("\nblind: " + "; ".join(f"{s} {right[s]}/{total[s]} = {right[s] / total[s]:.1%}"
-                                  for s in total) +
+    print(f"\n{name}: " + "; ".join(f"{s} {right[s]}/{total[s]} = {right[s] / total[s]:.1%}"
+                                    for s in sorted(total)) +
           f"; on-topic {on_right}/{on_total} = {on_right / on_total:.1%}")
     for miss in misses:
         print("  miss:", miss)
-    assert on_right / on_total >= FLOOR_ON_TOPIC
-    assert right["off-topic"] / total["off-topic"] >= FLOOR_OFF_TOPIC
+    floor_on, floor_off = FLOORS[name]
+    assert on_right / on_total >= floor_on
+    assert right["off-topic"] / total["off-topic"] >= floor_off
