@@ -4,11 +4,12 @@ report top-1 on them. It measures whether the engine generalises beyond exact te
 families, keyword families, number shapes, the hand-written rules).
 
 The held-out templates are removed from everything the engine learns from the catalogue: the
-exact matchers, the wording index and the keyword families are all rebuilt from the templates
-that are kept (a :class:`~seqfit.diagnose.catalogue.Catalogue` of those rows alone; the
-precomputed index of the committed catalogue is never used for it). The hand-written rules of
-``signatures.py`` and the synonym lexicon stay: they are part of the engine, written by people
-who had read the whole catalogue, so their share of the figure is not a held-out measurement.
+exact matchers, the wording index and the linear model of the codes are all rebuilt from the
+templates that are kept (a :class:`~seqfit.diagnose.catalogue.Catalogue` of those rows alone;
+the precomputed index of the committed catalogue is never used for it). The hand-written rules
+of ``signatures.py``, the keyword families and the synonym lexicon of ``families.py`` stay: they
+are part of the engine, written by people who had read the whole catalogue, so their share of
+the figure is not a held-out measurement.
 
 The templates are shuffled and cut into ``--folds`` parts (5: each split holds out 20%); each part
 is held out once, so every template is measured exactly once per ``--repeats`` (another shuffle
