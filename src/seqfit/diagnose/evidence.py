@@ -18,7 +18,8 @@ How much each weighs:
   with more weight;
 - when they leave no diagnosis and no off-topic template matched any part of the text, the
   linear model of the catalogue (:meth:`~seqfit.diagnose.catalogue.Catalogue.classify`): a code
-  it scores above ``unknown`` overrules the single nearest off-topic template.
+  it scores :data:`MODEL_MARGIN` above ``unknown`` overrules the single nearest off-topic
+  template.
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
                 decisive = True
                 continue
             if row.code == "unknown":
-                if found.rules_out:  # a short generic phrase inside a longer message says nothing
+                if found.rules_out:  # (a short phrase inside a longer message does not)
                     veto = decisive = True
                     votes.append(Vote("unknown", EXACT, {}, f"catalogue {row.id}"))
                 continue
