@@ -580,6 +580,16 @@ def row_json(row: Row, lab: Label, all_releases: list[str]) -> dict[str, object]
     return record
 
 
+def anchors(templates: list[str]) -> list[list[str]]:
+    """Each template's rarest literal words across the catalogue (what a text must hold for the
+    template's regular expression to run), stored with the row so that explain need not count
+    them in every process."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from seqfit.diagnose.catalogue import rare_words
+
+    return rare_words(templates)
+
+
 def write_index(path: Path) -> None:
     """The wording index of the catalogue at ``path``, beside it (``messages.index.json``):
     explain reads it instead of building it in every process that needs it."""
@@ -620,7 +630,7 @@ def relabelled(path: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
 
 
 KEY_ORDER = ("id", "code", "template", "matcher", "numbers", "kind", "library", "releases",
-             "files", "sources", "candidates", "question", "only_in")
+             "files", "sources", "candidates", "question", "only_in", "anchors")
 
 
 def _ordered(record: dict[str, object]) -> dict[str, object]:
@@ -657,6 +667,8 @@ def main() -> None:
         header = {"catalogue": CATALOGUE_VERSION, "releases": {
             k: sorted(v, key=_release_key) for k, v in sorted(releases.items())}}
     records.sort(key=lambda r: (str(r["library"]), str(r["template"]).lower()))
+    for record, rare in zip(records, anchors([str(r["template"]) for r in records]), strict=True):
+        record["anchors"] = rare
     with open(args.out, "w", encoding="utf-8") as out:
         out.write(json.dumps(header) + "\n")
         for record in records:

@@ -15,7 +15,15 @@ import pytest
 
 import seqfit
 from seqfit.diagnose import evidence
-from seqfit.diagnose.catalogue import FIELD, MODEL_PRUNE, Catalogue, Row, build_index, load
+from seqfit.diagnose.catalogue import (
+    FIELD,
+    MODEL_PRUNE,
+    Catalogue,
+    Row,
+    build_index,
+    load,
+    rare_words,
+)
 from seqfit.diagnose.codes import CODES, SEQFIT_ONLY
 
 CATALOGUE = load()
@@ -200,3 +208,14 @@ def test_the_stored_linear_model_holds_every_code_and_only_weights_that_count() 
     assert set(model["classes"]) == codes and len(model["bias"]) == len(codes)
     weights = [w for flat in model["weights"].values() for w in flat[1::2]]
     assert weights and min(abs(w) for w in weights) >= MODEL_PRUNE
+
+
+def test_the_stored_anchor_words_are_the_rarest_words_the_catalogue_has() -> None:
+    """scripts/mine_messages.py stores each row's rarest literal words, so that explain does not
+    count them in every process; a catalogue edited without regenerating them is caught here,
+    and rows without them have them counted on first use."""
+    assert [list(r.anchors or ()) for r in ROWS] == rare_words([r.template for r in ROWS])
+    bare = Catalogue([dataclasses.replace(r, anchors=None) for r in ROWS[:200]],
+                     CATALOGUE.releases)
+    text, _ = render(ROWS[0])
+    assert ROWS[0].id in {m.row.id for m in bare.match(text)}

@@ -58,11 +58,14 @@ class Row:
     candidates: tuple[str, ...] = ()
     question: str | None = None
     only_in: tuple[str, ...] = ()
+    #: the rarest literal words, as :func:`rare_words` chose them when the catalogue was written
+    #: (None when the file does not store them: they are then chosen on first use)
+    anchors: tuple[str, ...] | None = None
 
     @property
     def literal(self) -> str:
         """The template's fixed text, fields removed."""
-        return FIELD.sub(" ", self.template.replace("{{", "").replace("}}", ""))
+        return literal_of(self.template)
 
     @property
     def ambiguous(self) -> bool:
@@ -123,7 +126,10 @@ class Catalogue:
     def _index(self) -> None:
         if self._anchors or not self.rows:
             return
-        for i, rare in enumerate(rare_words(self.rows)):
+        stored = [row.anchors for row in self.rows if row.anchors is not None]
+        chosen: Sequence[Sequence[str]] = stored if len(stored) == len(self.rows) else \
+            rare_words([row.template for row in self.rows])
+        for i, rare in enumerate(chosen):
             self._required.append(frozenset(rare))
             self._anchors.setdefault(rare[0] if rare else "", []).append(i)
 
@@ -219,10 +225,16 @@ def digest(rows: Sequence[Row]) -> str:
     return h.hexdigest()
 
 
-def rare_words(rows: Sequence[Row]) -> list[list[str]]:
-    """Each row's three rarest literal words: a text must hold them all for the row's regular
-    expression to run."""
-    words = [set(ANCHOR_WORD.findall(row.literal.lower())) for row in rows]
+def literal_of(template: str) -> str:
+    """A template's fixed text, fields removed."""
+    return FIELD.sub(" ", template.replace("{{", "").replace("}}", ""))
+
+
+def rare_words(templates: Sequence[str]) -> list[list[str]]:
+    """Each template's three rarest literal words across ``templates``: a text must hold them
+    all for the row's regular expression to run. ``scripts/mine_messages.py`` stores them with
+    each row, so a process that reads the catalogue does not count them again."""
+    words = [set(ANCHOR_WORD.findall(literal_of(t).lower())) for t in templates]
     frequency: dict[str, int] = {}
     for found in words:
         for word in found:
@@ -342,7 +354,8 @@ def load(path: str | None = None) -> Catalogue:
                 kind=record.get("kind", ""), files=record.get("files", 1),
                 sources=tuple(record.get("sources", ())),
                 candidates=tuple(record.get("candidates", ())),
-                question=record.get("question"), only_in=tuple(record.get("only_in", ()))))
+                question=record.get("question"), only_in=tuple(record.get("only_in", ())),
+                anchors=tuple(record["anchors"]) if "anchors" in record else None))
     source = Path(path) if path else PATH
     return Catalogue(rows, releases, source.with_name(source.stem + ".index.json"))
 
