@@ -228,7 +228,7 @@ MORE = [
      'python3.11/site-packages/torch/nn/modules/conv.py", line 370, in _conv_forward\n    '
      "return F.conv1d(input, weight, bias, self.stride,\nRuntimeError: Calculated padded input "
      "size per channel: (2). Kernel size: (3). Kernel size can't be greater than actual input "
-     "size", "under_min_length", {}),
+     "size", "under_min_length", {"model_type": "wav2vec2"}),
     ("RuntimeError: Calculated padded input size per channel: (2). Kernel size: (3). Kernel size "
      "can't be greater than actual input size", "unknown", {}),
     # generate() fails while the encoder reads the prompt: the input is too long, not the output

@@ -43,8 +43,7 @@ SIGNATURE_NAMES = frozenset(sig.name for sig in SIGNATURES)
 CONTEXT_RULES = frozenset({"seqfit error", "index out of range", "size of tensor", "expanded size",
                            "out of bounds", "torch table", "tf gather", "length-rule architecture",
                            "device assert", "loss target", "no batch dimension", "sentinel",
-                           "joined unequal", "view invalid", "ort broadcast", "ort reshape",
-                           "kernel longer than input"})
+                           "joined unequal", "view invalid", "ort broadcast", "ort reshape"})
 NEAR = 4.0  # weight of the nearest wording family, times its similarity
 NEAR_MIN = 0.3  # similarity below which a wording family says nothing
 MARGIN = 0.1  # how much nearer the nearest on-topic template must be than any off-topic one

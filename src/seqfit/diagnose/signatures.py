@@ -63,9 +63,6 @@ TYPE_FRAME = re.compile(r"token_type_embeddings", re.I)
 #: Frames of image libraries: their tensors' sizes are channels and pixels, not tokens.
 IMAGE_FRAME = re.compile(r"torchvision|[/\\]PIL[/\\]|image_processing|image_transforms|"
                          r"[/\\]timm[/\\]", re.I)
-#: Frames of speech encoders, whose convolutions shrink the audio before the transformer.
-SPEECH_FRAME = re.compile(r"wav2vec2|hubert|wavlm|data2vec_audio|unispeech|\bsew|whisper|"
-                          r"speech|audio|feature_encoder|feature_extractor|conv_layers", re.I)
 TOKEN_CLASSIFICATION = re.compile(r"ForTokenClassification|token.classification|"
                                   r"\bner_tags\b|\bpos_tags\b", re.I)
 GENERATE = re.compile(r"generation[/\\]utils\.py|in generate\b|\.generate\(", re.I)
@@ -76,12 +73,18 @@ ENCODER_PASS = re.compile(r"_prepare_encoder_decoder_kwargs_for_generation|encod
 #: A traced or scripted graph (its shapes may be frozen at the example's length).
 TRACED = re.compile(r"TorchScript|torch\.jit|jit\.trace|\btraced?\b|ScriptModule", re.I)
 # Architectures whose own length rules (minimum, multiple, exact length) fail with shape errors.
-MINIMUM_MODELS = frozenset({"funnel", "canine"})  # too short fails; lengths above a minimum run
+#: Speech encoders, whose convolutions shrink the audio before the transformer: a clip shorter
+#: than their receptive field fails as CANINE's downsampling does.
+SPEECH_ENCODERS = ("wav2vec2", "wav2vec2_conformer", "hubert", "wavlm", "data2vec_audio",
+                   "unispeech", "unispeech_sat", "sew", "sew_d")
+# too short fails; lengths above a minimum run
+MINIMUM_MODELS = frozenset({"funnel", "canine", *SPEECH_ENCODERS})
 LENGTH_RULE_MODELS = re.compile(r"modeling_(funnel|canine|nystromformer|reformer|longformer|"
-                                r"led|big_bird|bigbird_pegasus)\.py")
+                                r"led|big_bird|bigbird_pegasus|" + "|".join(SPEECH_ENCODERS) +
+                                r")\.py")
 SHAPE_ERROR = re.compile(r"Invalid computed output size|is invalid for input of size|"
                          # torch's pooling and convolution on a too-short input (Funnel's
-                         # pool_tensor, CANINE's downsampling conv)
+                         # pool_tensor, CANINE's downsampling conv, a speech encoder's convs)
                          r"Output size is too small|Kernel size can't be greater than actual "
                          r"input size|"
                          r"doesn't match the broadcast shape|must be divisible", re.I)
@@ -187,14 +190,6 @@ def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
             Vote("over_max_positions", 1.5, evidence)]
 
 
-def short_audio(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
-    """torch's 'Kernel size can't be greater than actual input size': in a speech encoder's
-    convolutions, an audio clip shorter than the encoder's receptive field."""
-    if SPEECH_FRAME.search("\n".join(frames[-6:])):
-        return [Vote("under_min_length", 3.5)]
-    return []  # any convolution of any too-small tensor: nothing says it is a model's input
-
-
 def out_of_bounds(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     """'index X is out of bounds for dimension D with size N': a position buffer of N entries
     (RoBERTa positions start at pad+1, GPT-J's sin/cos table) indexed at X."""
@@ -294,8 +289,8 @@ def ragged(code_weight: float, **groups: int
 
 def length_rule_shapes(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     """A shape error inside an architecture with its own length rules: a minimum (Funnel's
-    pooling, CANINE's downsampling) or a multiple / exact length (Nystromformer, Reformer,
-    Longformer, LED, BigBird)."""
+    pooling, CANINE's downsampling, a speech encoder's convolutions) or a multiple / exact length
+    (Nystromformer, Reformer, Longformer, LED, BigBird)."""
     shaped = SHAPE_ERROR.search(text)
     code: Code = "under_min_length" if match.group(1) in MINIMUM_MODELS else \
         "length_multiple_constraint"
@@ -483,8 +478,6 @@ SIGNATURES: tuple[Signature, ...] = (
          r"20}(?:longer|exceeds?|greater|more|larger|above)[^\d\n]{0,40}(?:max_position_embeddings|"
          r"maximum|limit)\D{0,20}(\d+)",
          simple("over_max_positions", 2.0, length=1, limit=2)),
-    _sig("kernel longer than input", r"Kernel size can't be greater than actual input size",
-         short_audio),
     # --- ids and token types -----------------------------------------------------------------
     _sig("unexpected token types", r"unexpected keyword argument '?token_type_ids'?|"
          r"model_kwargs`? are not used by the model: \[[^\]]*'token_type_ids'",
