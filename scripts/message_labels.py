@@ -319,7 +319,7 @@ OVERRIDES: tuple[tuple[str, str], ...] = (
     ("pos_embeddings.max_sequence_length", "unknown"), ("question_positions", "unknown"),
     ("Setting `config.max_position_embeddings", "unknown"), ("Span is too long", "unknown"),
     ("Chunk length must be superior", "unknown"), ("blank_token_id", "unknown"),
-("You cannot specify both input_ids", "unknown"),
+    ("You cannot specify both input_ids", "unknown"),
     ("You have to specify either", "unknown"),
     # serving engines, runtimes and trainers: configuration, internals, counts of items, speculative
     # decoding and diffusion pipelines (read in context, see the catalogue's sources)

@@ -88,11 +88,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from message_labels import Label, label
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "src")]
+
+from message_labels import Label, label  # noqa: E402
+
+from seqfit.diagnose.catalogue import build_index, load, rare_words  # noqa: E402
+
 OUT = ROOT / "src" / "seqfit" / "diagnose" / "messages.jsonl"
 SITE = Path(importlib.metadata.distribution("transformers").locate_file(""))
 CATALOGUE_VERSION = 1
@@ -580,22 +582,9 @@ def row_json(row: Row, lab: Label, all_releases: list[str]) -> dict[str, object]
     return record
 
 
-def anchors(templates: list[str]) -> list[list[str]]:
-    """Each template's rarest literal words across the catalogue (what a text must hold for the
-    template's regular expression to run), stored with the row so that explain need not count
-    them in every process."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from seqfit.diagnose.catalogue import rare_words
-
-    return rare_words(templates)
-
-
 def write_index(path: Path) -> None:
     """The wording index of the catalogue at ``path``, beside it (``messages.index.json``):
     explain reads it instead of building it in every process that needs it."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from seqfit.diagnose.catalogue import build_index, load
-
     catalogue = load(str(path))
     index = build_index(catalogue.rows)
     out = path.with_name(path.stem + ".index.json")
@@ -667,7 +656,9 @@ def main() -> None:
         header = {"catalogue": CATALOGUE_VERSION, "releases": {
             k: sorted(v, key=_release_key) for k, v in sorted(releases.items())}}
     records.sort(key=lambda r: (str(r["library"]), str(r["template"]).lower()))
-    for record, rare in zip(records, anchors([str(r["template"]) for r in records]), strict=True):
+    # each row's rarest literal words, stored so that explain need not count them in every process
+    for record, rare in zip(records, rare_words([str(r["template"]) for r in records]),
+                            strict=True):
         record["anchors"] = rare
     with open(args.out, "w", encoding="utf-8") as out:
         out.write(json.dumps(header) + "\n")
