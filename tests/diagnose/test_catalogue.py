@@ -24,7 +24,7 @@ from seqfit.diagnose.catalogue import (
     load,
     rare_words,
 )
-from seqfit.diagnose.codes import CODES, SEQFIT_ONLY
+from seqfit.diagnose.codes import CODES, SEQFIT_ONLY, _version
 
 CATALOGUE = load()
 ROWS = CATALOGUE.rows
@@ -164,7 +164,7 @@ def test_the_fix_fits_the_release_the_message_comes_from() -> None:
     has no such argument, in 4.46.3 it has): a message only 4.46 and later have gets the
     argument; one only older releases have gets the attribute form (every padding-side message
     mined from before 4.46 is in a later release too, so a row is made to be one)."""
-    new = _only_in("padding_side", lambda found: all(_release(v) >= (4, 46) for v in found))
+    new = _only_in("padding_side", lambda found: all(_version(v) >= (4, 46) for v in found))
     assert seqfit.explain(render(new)[0]).best.fix.startswith("tokenizer(prompts, padding_side=")
     old = dataclasses.replace(new, id="made-old", only_in=("4.34.1", "4.40.2"))
     with mock.patch.object(evidence, "load", lambda: Catalogue(
@@ -172,10 +172,6 @@ def test_the_fix_fits_the_release_the_message_comes_from() -> None:
         old_fix = seqfit.explain(render(old)[0]).best.fix
     assert old_fix.startswith("tokenizer.padding_side = 'left'")
     assert "takes padding_side only from transformers 4.46" in old_fix
-
-
-def _release(version: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in version.split(".")[:2])
 
 
 def test_the_linear_model_places_a_held_out_message_its_nearest_template_calls_off_topic() -> None:
