@@ -213,6 +213,11 @@ MORE = [
     ("openai.BadRequestError: This model's maximum context length is 4097 tokens. However, your "
      "messages resulted in 5034 tokens.", "over_max_positions", {"length": 5034, "limit": 4097}),
     ("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB", "unknown", {}),
+    # an off-topic template of a few fixed words ("{name} must have shape {shape}") whose fields
+    # hold the whole message does not say what the message is about
+    ("ValueError: position_ids must have shape (batch_size, sequence_length)", "shape_mismatch",
+     {}),
+    ("ValueError: attention_mask must have shape [batch_size, seq_len]", "shape_mismatch", {}),
     # an option an API stopped taking is a release mismatch; a model input is about the batch
     ("TypeError: Seq2SeqTrainer.__init__() got an unexpected keyword argument "
      "'max_target_length'", "unknown", {}),

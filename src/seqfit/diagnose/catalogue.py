@@ -88,10 +88,14 @@ class Match:
     @property
     def rules_out(self) -> bool:
         """Whether an off-topic template says the line is about something else: it is the
-        message of its line, or a long stretch of it. A short phrase inside a longer message
-        ("Must have the same shape", a fragment of a compiled library's strings) does not: a
-        message about inputs can hold it too."""
-        return not self.prose and (self.share >= 0.6 or self.covered >= 40)
+        message of its line (20 characters of fixed text or more), or a long stretch of it. A
+        short phrase inside a longer message ("Must have the same shape", a fragment of a
+        compiled library's strings) does not: a message about inputs can hold it too. Nor does
+        a template of a few fixed words whose fields take the rest of the line ("{name} must
+        have shape {shape}" read over "input_ids must have shape [batch_size,
+        sequence_length]"): the fields hold what the message is about."""
+        return not self.prose and ((self.share >= 0.6 and self.covered >= 20) or
+                                   self.covered >= 40)
 
 
 @dataclass
