@@ -11,6 +11,8 @@ Sources (never installed, only read):
   concatenation become a template whose fields carry the expression's name.
 - Compiled code: the strings of torch's ``libtorch_cpu.so``, the tokenizers Rust extension and
   Arrow's ``libarrow.so`` (``strings``), kept when they read like a message.
+- C and C++ source (``--csource``): the string literals of error and log calls, printf
+  conversions made fields.
 
 Each template is labelled by the reviewed rules of ``scripts/message_labels.py`` (a code, or the
 candidates and the question that tells them apart, or off-topic), de-duplicated across files and
@@ -25,14 +27,20 @@ wheel's ``optimum`` folder), onnxruntime (its Python files, and with ``--binary`
 its ``onnxruntime_pybind11_state`` extension), deepspeed, xformers, auto-gptq, bitsandbytes,
 setfit, gliner, span-marker, mlx-lm, litgpt, spacy-transformers, evaluate, flair, litellm (the
 hosted-API errors users paste), optimum-intel, and with ``--binary`` the strings of CTranslate2's
-and SentencePiece's compiled libraries.
+and SentencePiece's compiled libraries. Then the servers and runtimes users paste errors from
+(lmdeploy, llama-cpp-python and, with ``--csource``, the C++ source of the llama.cpp it ships,
+ctransformers, mistral-common), embedding and retrieval libraries (FlagEmbedding, ColBERT,
+InstructorEmbedding, BERTopic, KeyBERT, txtai), trainers (LLM Foundry, Composer, Megatron-Core,
+axolotl, Liger kernels), quantisers (llm-compressor, auto-round, AutoAWQ, optimum-quanto),
+outlines, Keras, Whisper, and ONNX (its Python and, with ``--binary``, its shape inference).
 
 Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and unzip them under
 ``/work/mining-src/src/``; ``S`` below stands for that folder, ``H`` for the folder of unpacked
 transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.2``)::
 
     .venv/bin/python scripts/mine_messages.py \\
-        --transformers $H/{4.12.5,4.26.1,4.30.2,4.34.1,4.40.2,4.43.4,4.46.3,4.51.3} \\
+        --transformers $H/{4.12.5,4.26.1,4.30.2,4.34.1,4.40.2,4.43.4,4.46.3,4.48.3,4.51.3} \\
+            $H/{4.57.6,5.0.0} \\
         --source sentence_transformers=$S/sentence_transformers-6.2.0-py3-none-any \\
         --source peft=$S/peft-0.21.2-py3-none-any --source trl=$S/trl-1.16.0-py3-none-any \\
         --source datasets=$S/datasets-5.2.0-py3-none-any \\
@@ -64,7 +72,37 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
         --source optimum_intel=$S/optimum_intel-2.2.0-py3-none-any/optimum \\
         --source ctranslate2=$S/ctranslate2-4.8.5-cp311-* \\
         --binary ctranslate2=$S/ctranslate2-4.8.5-*/ctranslate2.libs/libctranslate2-*.so* \\
-        --binary sentencepiece=$S/sentencepiece-0.2.3-*/sentencepiece/_sentencepiece*.so
+        --binary sentencepiece=$S/sentencepiece-0.2.3-*/sentencepiece/_sentencepiece*.so \\
+        --source lmdeploy=$S/lmdeploy-0.18.0-cp311-* \\
+        --source llama_cpp_python=$S/llama_cpp_python-0.3.36/llama_cpp \\
+        --csource llama_cpp=$S/llama_cpp_python-0.3.36/vendor/llama.cpp \\
+        --source ctransformers=$S/ctransformers-0.2.27-py3-none-any \\
+        --source mistral_common=$S/mistral_common-1.13.1-py3-none-any \\
+        --source flagembedding=$S/flagembedding-1.4.2-py3-none-any/FlagEmbedding \\
+        --source colbert_ai=$S/colbert_ai-0.2.22-py3-none-any/colbert \\
+        --source InstructorEmbedding=$S/InstructorEmbedding-1.0.1-py2.py3-none-any \\
+        --source bertopic=$S/bertopic-0.17.4-py3-none-any \\
+        --source keybert=$S/keybert-0.9.0-py3-none-any \\
+        --source txtai=$S/txtai-9.14.0-py3-none-any \\
+        --source llm_foundry=$S/llm_foundry-0.22.0-py3-none-any/llmfoundry \\
+        --source mosaicml=$S/mosaicml-0.32.1-py3-none-any/composer \\
+        --source megatron_core=$S/megatron_core-0.9.0-cp311-*/megatron \\
+        --source axolotl=$S/axolotl-0.9.2/src \\
+        --source liger_kernel=$S/liger_kernel-0.8.5-py3-none-any \\
+        --source llmcompressor=$S/llmcompressor-0.14.0.1-py3-none-any \\
+        --source auto_round=$S/auto_round-0.16.1-py3-none-any \\
+        --source autoawq=$S/autoawq-0.2.9/awq \\
+        --source optimum_quanto=$S/optimum_quanto-0.2.7-py3-none-any/optimum \\
+        --source outlines=$S/outlines-1.3.3-py3-none-any \\
+        --source keras=$S/keras-3.15.1-py3-none-any \\
+        --source openai_whisper=$S/openai_whisper-20250625/whisper \\
+        --source onnx=$S/onnx-1.23.2-cp311-* \\
+        --binary onnx=$S/onnx-1.23.2-*/onnx/onnx_cpp2py_export*.so
+
+(sdists, such as llama-cpp-python 0.3.36, axolotl 0.9.2, AutoAWQ 0.2.9 and openai-whisper, unpack
+with ``tar xzf``; llama-cpp-python's sdist cannot be fetched with ``pip download``, which tries to
+build it: take the file from the index. Megatron-Core is read at 0.9.0, the newest wheel the index
+holds for Python 3.11.)
 
 Deterministic: the same sources give the same file, byte for byte.
 
@@ -329,6 +367,64 @@ def binary_messages(path: Path, library: str) -> Iterator[Found]:
         yield Found(parts, "binary", library, f"{path.name}", line_no)
 
 
+# --- C and C++ source: the messages of error and log calls ----------------------------------------
+#: A call whose string literals are a message: a throw, an abort or assert with a text, a log
+#: macro (llama.cpp's LOG_ERR, LLAMA_LOG_WARN, GGML_ABORT; ONNX's fail_shape_inference), a
+#: print to stderr, a server's error response.
+C_CALL = re.compile(
+    r"\bthrow\s+[\w:]+\s*\(|\b(?:[A-Z][A-Z0-9]*_)*(?:LOG|ABORT|ASSERT|CHECK|ENFORCE|THROW|"
+    r"FAIL|ERROR|ERR|WARN|WARNING)(?:_[A-Z0-9]+)*\s*\(|\bfprintf\s*\(\s*stderr\s*,|"
+    r"\b\w*(?:error|fail|warn|abort|die)\w*\s*\(", re.I)
+#: A run of adjacent string literals, with the format macros that may stand between them
+#: ("%" PRId64).
+C_LITERALS = re.compile(r'"(?:[^"\\\n]|\\.)*"(?:\s*(?:PRI[diuxX](?:8|16|32|64|PTR|MAX)\s*)?'
+                        r'"(?:[^"\\\n]|\\.)*")*')
+C_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|(PRI\w+)')
+#: A printf conversion: a field of the message.
+PRINTF = re.compile(r"%[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|z|j|t|L)?[diouxXeEfgGcsp]")
+#: Calls that only build the text of the call around them: send_error(slot, string_format(...)).
+C_FORMAT = frozenset({"string_format", "format", "snprintf", "string", "to_string", "str"})
+C_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cu")
+
+
+def c_messages(root: Path, library: str, prefix: str) -> Iterator[Found]:
+    """Messages of C and C++ source (llama.cpp, which llama-cpp-python ships as source): the
+    first run of string literals of each error or log call, its printf conversions made fields.
+    Literals outside such calls (option help, keys, names) are not messages and are skipped."""
+    for path in sorted(p for p in root.rglob("*") if p.suffix in C_SUFFIXES):
+        rel = f"{prefix}/{path.relative_to(root).as_posix()}"
+        if re.search(r"/(?:tests?|examples|benchmarks?|vendor)/|/test[-_]", rel):
+            continue
+        source = path.read_text(encoding="utf-8", errors="replace")
+        for call in C_CALL.finditer(source):
+            run = C_LITERALS.search(source, call.end(), call.end() + 300)
+            if run is None or any(name.split("::")[-1] not in C_FORMAT for name in
+                                  re.findall(r"([\w:]+)\s*\(", source[call.end():run.start()])):
+                continue  # the text belongs to a call inside the arguments, found on its own
+            parts = _c_parts(run.group(0))
+            if parts:
+                yield Found(parts, "c source", library, rel, source.count("\n", 0, run.start()) + 1)
+
+
+def _c_parts(run: str) -> list[tuple[str, str]]:
+    parts: list[tuple[str, str]] = []
+    for literal, macro in C_LITERAL.findall(run):
+        if macro:  # "%" PRId64: the "%" before it starts a conversion
+            if parts and parts[-1][0] == "lit" and parts[-1][1].endswith("%"):
+                parts[-1] = ("lit", parts[-1][1][:-1])
+                parts.append(("var", "value"))
+            continue
+        text = literal.replace("\\n", " ").replace("\\t", " ").replace('\\"', '"')
+        text = text.replace("\\\\", "\\")
+        at = 0
+        for conversion in PRINTF.finditer(text):
+            parts.append(("lit", text[at:conversion.start()].replace("%%", "%")))
+            parts.append(("var", "value"))
+            at = conversion.end()
+        parts.append(("lit", text[at:].replace("%%", "%")))
+    return parts
+
+
 CODE_LIKE = re.compile(r"::|_Z[A-Z0-9]|\.cpp|\.h\b|\.rs\b|\{\}|%\w|\\n|^[\w.]+$|"
                        r"[A-Za-z]+_[A-Za-z_]+\(|^\s|def |self\.|->|=>|\bfn\b|torch\.ops")
 
@@ -484,6 +580,14 @@ def collect(args: argparse.Namespace) -> tuple[dict[tuple[str, str], Row], dict[
         version = _version_of(name, root)
         releases.setdefault(name, []).append(version)
         take(python_messages(root, name, name), version)
+    for spec in args.csource:
+        name, _, folder = spec.partition("=")
+        # the release of the package that ships the source: an unpacked sdist NAME-VERSION above
+        version = next((m.group(1) for f in Path(folder).parents
+                        if (m := re.match(r"[\w.]+?-(\d[\w.]*)$", f.name))), "unknown")
+        if version not in releases.get(name, []):
+            releases.setdefault(name, []).append(version)
+        take(c_messages(Path(folder), name, name), version)
     binaries = [("torch", SITE / "torch" / "lib" / "libtorch_cpu.so", None),
                 ("tokenizers", next((SITE / "tokenizers").glob("tokenizers*.so"), None), None),
                 ("pyarrow", next((SITE / "pyarrow").glob("libarrow.so.*[0-9]"), None), None)]
@@ -531,8 +635,9 @@ def _version_of(name: str, root: Path) -> str:
     version = _dist_info_version(name, root.parent)
     if version is not None:
         return version
-    if root.parent.name.startswith(f"{name}-"):  # an unpacked sdist: NAME-VERSION/NAME
-        return root.parent.name[len(name) + 1:]
+    for folder in root.parents:  # an unpacked sdist: NAME-VERSION/NAME, NAME-VERSION/src/NAME
+        if folder.name.startswith(f"{name}-"):
+            return folder.name[len(name) + 1:]
     return _version(name)
 
 
@@ -637,6 +742,8 @@ def main() -> None:
                         help="unpacked transformers releases (folders named by version)")
     parser.add_argument("--source", action="append", default=[],
                         help="NAME=DIR: an unpacked wheel holding package NAME")
+    parser.add_argument("--csource", action="append", default=[],
+                        help="NAME=DIR: read the messages of C and C++ source under DIR")
     parser.add_argument("--binary", action="append", default=[],
                         help="NAME=FILE: a shared library of NAME whose strings are read")
     parser.add_argument("--out", default=str(OUT))
