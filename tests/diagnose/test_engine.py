@@ -213,6 +213,19 @@ MORE = [
     ("openai.BadRequestError: This model's maximum context length is 4097 tokens. However, your "
      "messages resulted in 5034 tokens.", "over_max_positions", {"length": 5034, "limit": 4097}),
     ("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB", "unknown", {}),
+    # a device-side assert whose traceback shows the table the kernel indexed (the kernel's
+    # assertion lines, printed before the traceback, belong to it)
+    ("/pytorch/aten/src/ATen/native/cuda/Indexing.cu:1422: indexSelectLargeIndex: block: [40,0,0],"
+     " thread: [64,0,0] Assertion `srcIndex < srcSelectDimSize` failed.\n"
+     "Traceback (most recent call last):\n"
+     '  File "/env/lib/python3.11/site-packages/transformers/models/bert/modeling_bert.py", line '
+     "110, in forward\n    inputs_embeds = self.word_embeddings(input_ids)\n"
+     '  File "/env/lib/python3.11/site-packages/torch/nn/modules/sparse.py", line 190, in forward'
+     "\n    return F.embedding(\nRuntimeError: CUDA error: device-side assert triggered",
+     "token_id_out_of_vocab", {}),
+    ('  File "/env/lib/python3.11/site-packages/transformers/models/roberta/modeling_roberta.py", '
+     "line 121, in forward\n    token_type_embeddings = self.token_type_embeddings(token_type_ids)"
+     "\nRuntimeError: CUDA error: device-side assert triggered", "token_type_out_of_range", {}),
     # an off-topic template of a few fixed words ("{name} must have shape {shape}") whose fields
     # hold the whole message does not say what the message is about
     ("ValueError: position_ids must have shape (batch_size, sequence_length)", "shape_mismatch",

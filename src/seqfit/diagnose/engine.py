@@ -28,6 +28,7 @@ from .logs import chunks_of, excerpt, text_chunks
 from .signatures import FRAME_HINTS, Vote, innermost
 
 TRACEBACK_START = "Traceback (most recent call last):"
+KERNEL_ASSERT = re.compile(r"\.cu:\d+: \w+: block: \[.*Assertion `.*` failed")
 FRAME = re.compile(r'^\s*File "([^"]+)", line \d+, in (\S+)\s*$')
 
 
@@ -219,8 +220,15 @@ def _split_segments(lines: list[str]) -> list[list[str]]:
             chained = current and re.search(r"above exception|During handling",
                                             "\n".join(current[-3:]))
             if current and not chained:
-                out.append(current)
-                current = []
+                # a GPU kernel's assertion lines, printed just before the traceback of the same
+                # failure, belong to it: its frames say which table the kernel indexed
+                kept = len(current)
+                while kept and (KERNEL_ASSERT.search(current[kept - 1]) or
+                                not current[kept - 1].strip()):
+                    kept -= 1
+                if current[:kept]:
+                    out.append(current[:kept])
+                current = current[kept:]
             current.append(line)
             end = _message_end(lines, i)
             current.extend(lines[i + 1:end])

@@ -312,10 +312,22 @@ CLASS_ASSERT = re.compile(
 
 
 def device_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
-    """A device-side assert; when the kernel's assertion bounds a class index, the labels."""
+    """A device-side assert; when the kernel's assertion bounds a class index, the labels; when
+    the traceback shows the model indexing an embedding table (the frames of a run with
+    CUDA_LAUNCH_BLOCKING=1), that table's cause, as 'index out of range in self' on the CPU."""
     if CLASS_ASSERT.search(text):
         return [Vote("label_out_of_range", 5.0), Vote("cuda_device_side_assert", 2.0)]
+    table = _failing_table(frames, text, match.start())
+    if table is not None:
+        code: Code = TABLE_CODES[table]
+        return [Vote(code, 4.5), Vote("cuda_device_side_assert", 2.0)]
     return [Vote("cuda_device_side_assert", 4.0)]
+
+
+#: The cause of an index past each embedding table.
+TABLE_CODES: dict[str, Code] = {"type": "token_type_out_of_range",
+                                "position": "over_max_positions",
+                                "vocab": "token_id_out_of_vocab"}
 
 
 def context_length(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
