@@ -213,6 +213,16 @@ MORE = [
     ("openai.BadRequestError: This model's maximum context length is 4097 tokens. However, your "
      "messages resulted in 5034 tokens.", "over_max_positions", {"length": 5034, "limit": 4097}),
     ("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB", "unknown", {}),
+    # a hosted API's error envelope: its keys ('param', 'code', 'type') say nothing of the cause
+    ("openai.BadRequestError: Error code: 400 - {'error': {'message': 'max_tokens is too large: "
+     "10000. This model supports at most 4096 completion tokens, whereas you provided 10000.', "
+     "'type': 'invalid_request_error', 'param': 'max_tokens', 'code': None}}",
+     "generation_length", {}),
+    ("cohere.error.CohereAPIError: too many tokens: total number of tokens in the prompt cannot "
+     "exceed 4081 - received 5123. Try using a shorter prompt, or enabling prompt truncating.",
+     "over_max_positions", {}),
+    ('time=2024-05-01T10:00:00.000Z level=WARN source=runner.go:127 msg="truncating input prompt" '
+     "limit=2048 prompt=5012 keep=4 new=2048", "over_max_positions", {}),
     # a device-side assert whose traceback shows the table the kernel indexed (the kernel's
     # assertion lines, printed before the traceback, belong to it)
     ("/pytorch/aten/src/ATen/native/cuda/Indexing.cu:1422: indexSelectLargeIndex: block: [40,0,0],"

@@ -188,9 +188,18 @@ def _focus(message: str) -> str:
 #: ("huggingface_hub.inference._text_generation.ValidationError" is a ValidationError).
 PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\w.~-]*[/\\])+[\w.-]+(?::\d+)?")
 QUALIFIED = re.compile(r"\b(?:[a-z_][\w]*\.)+(?=[A-Z]\w*(?:Error|Exception|Warning)\b)")
+#: The envelope of a hosted API's error (OpenAI, Groq, Anthropic, vLLM's server): "Error code:
+#: 400 - {'error': {'message': ..., 'type': 'invalid_request_error', 'param': None, 'code':
+#: 'context_length_exceeded'}}". Its keys, status and type say nothing of the cause ("param"
+#: and "code" read as other topics); a code that is a phrase ("context_length_exceeded") does.
+ENVELOPE = re.compile(r"\b(?:Error code|status(?:_code)?):?\s*\d{3}\b\s*-?|"
+                      r"['\"](?:error|message|object|detail)['\"]:\s*|"
+                      r"['\"](?:type|param|code)['\"]:\s*(?:None|null|\d+|['\"]\w*error['\"]|"
+                      r"(['\"])(?P<value>[^'\"]*)['\"])", re.I)
 
 
 def _plain(message: str) -> str:
+    message = ENVELOPE.sub(lambda m: f" {m.group('value') or ''} ", message)
     return QUALIFIED.sub("", PATH.sub(" ", message))
 
 

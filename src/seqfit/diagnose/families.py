@@ -47,18 +47,22 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"prompt[ _]length|number of tokens|num_tokens|n_tokens|\blength\b|\blen\b|"
                  r"_len\b|_length\b|\b\d+ tokens\b"),
     "limit": _C(r"\bmax(?:imum)?\b|\bmax_(?!new_tokens\b|tokens\b)\w+|\blimits?\b|"
-                r"context (?:length|window|size)|\bn_ctx\b|\bn_positions\b|model_max_length|"
+                r"context[ _](?:length|window|size)|\bn_ctx\b|\bn_positions\b|model_max_length|"
                 r"max_position_embeddings|max_model_len|up to \d+|"
                 r"\bcapacity\b|allowed length|\bat most\b|"
                 # a count an input may not reach: "must have less than 1024 tokens" (TGI's
                 # validation), "no more than 512 tokens", "fewer than 4096 tokens"
-                r"(?:less|fewer|no more) than \d+ tokens"),
+                r"(?:less|fewer|no more) than \d+ tokens|"
+                # "cannot exceed 4081" (Cohere), "must not exceed the model's limit"
+                r"(?:cannot|can not|must not|may not|should not|shall not) exceed"),
     "compare": _C(r"too long|longer than|exceed\w*|greater than|larger than|bigger than|"
                   r"more than|\bbeyond\b|\babove\b|\bover the\b|less than|smaller than|"
                   r"\btrimm\w*|truncated because|can only handle|cannot process|no more than|"
                   r"[^<>=]\s?[<>]=?\s?[^<>=]|\bto long\b|\bis only\b|"
                   # "more rows than", "fewer tokens than"
-                  r"\b(?:more|fewer) \w+ than\b|"
+                  r"\b(?:more|fewer) \w+ than\b|too many (?:input )?tokens|"
+                  # a server cutting what it was sent: "truncating input prompt" (Ollama)
+                  r"\btruncating (?:the )?(?:input|prompt)|"
                   # two numbers set against each other: "input_ids.max() is 50261 but the
                   # embedding matrix has 50257 rows", "Got: 256 but expected: 128"
                   r"\b\d+\b[^\d\n]{0,60}\bbut\b[^\d\n]{0,60}\b\d+\b|"
@@ -71,7 +75,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                         r"prompt[ _]length|number of tokens|num_tokens|\btokens\b|"
                         r"input (?:sequence|text)"),
     "text_limit": _C(r"max_len\w*|max_length|max_seq\w*|model_max_length|max(?:imum)? length|"
-                     r"max_position_embeddings|max_model_len|context (?:length|window|size)|"
+                     r"max_position_embeddings|max_model_len|context[ _](?:length|window|size)|"
                      r"max_positions|chunk[ _]size|tokens_per_chunk|window[ _]size"),
     "stackable": _C(r"\btensors?\b|\bstack\w*|input_ids|\btokens\b|\bsequences\b|collat\w*|"
                     r"\bpad\w*|\bfeatures\b|\barrays?\b"),
@@ -208,7 +212,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"attention[ _]mask|\bpad[ _]token|padding[ _]token|pad_token\w*|\bprompts?\b|"
                  r"generat\w*|max_length|max_new_tokens|\bmax_tokens\b|model_max_length|"
                  r"max_position\w*|position_ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
-                 r"input ids|context (?:length|window|size)|max_model_len|max_seq\w*|"
+                 r"input ids|context[ _](?:length|window|size)|max_model_len|max_seq\w*|"
                  r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|\btrt\b|"
                  r"padding[ _]side|\bembeddings?\b|text_pair|word pieces|onnx\w*|tensorrt|"
                  r"tflite|\bcollat\w*|overflow_to_sample_mapping|\bnum_labels\b|"
