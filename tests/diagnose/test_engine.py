@@ -223,6 +223,18 @@ MORE = [
      "over_max_positions", {}),
     ('time=2024-05-01T10:00:00.000Z level=WARN source=runner.go:127 msg="truncating input prompt" '
      "limit=2048 prompt=5012 keep=4 new=2048", "over_max_positions", {}),
+    # the tokenizer's pad names the feature it could not make a tensor of: unpadded labels
+    ("ValueError: Unable to create tensor, you should probably activate truncation and/or "
+     "padding with 'padding=True' 'truncation=True' to have batched tensors with the same "
+     "length. Perhaps your features (`labels` in this case) have excessive nesting (inputs type "
+     "`list` where type `int` is expected).", "label_alignment", {}),
+    # a TensorRT engine's optimisation profile
+    ("[TensorRT] ERROR: 3: [executionContext.cpp::setBindingDimensions::945] Error Code 3: API "
+     "Usage Error (Parameter check failed at: runtime/api/executionContext.cpp::setBindingDimens"
+     "ions::945, condition: profileMaxDims.d[i] >= dimensions.d[i]. Supplied binding dimension "
+     "[1,600] for bindings[0] exceed min ~ max range at index 1, maximum dimension in profile is"
+     " 512, minimum dimension in profile is 1, but supplied dimension is 600.)",
+     "export_fixed_length", {}),
     # a device-side assert whose traceback shows the table the kernel indexed (the kernel's
     # assertion lines, printed before the traceback, belong to it)
     ("/pytorch/aten/src/ATen/native/cuda/Indexing.cu:1422: indexSelectLargeIndex: block: [40,0,0],"

@@ -153,7 +153,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"\b(?:fixed|static) (?:input )?(?:shape|dimension|sequence length)|"
                  r"compil\w* (?:the )?model|\bcompiled model|rangedim|flexible shape"),
     "fixed": _C(r"\bstatic\b|\bfixed\b|\bconstant\b|\bexpected\b|does not satisfy|"
-                r"invalid dimensions|dimension mismatch|shape mismatch"),
+                r"invalid dimensions|dimension mismatch|shape mismatch|"
+                # a TensorRT engine's optimisation profile bounds every input dimension
+                r"(?:dimension|dims?) in (?:the )?profile|min ~ max range"),
     "multiple": _C(r"multiple of|divisible|perfect square|power of 2|even value|"
                    # Reformer's axial positions: the length must be their product
                    r"axial_pos_shape"),

@@ -279,7 +279,10 @@ def ragged(code_weight: float, **groups: int
                 r"max_length\s*=\s*\d", text):
             return [Vote("model_max_length_sentinel", code_weight + 1.0),
                     Vote("ragged_batch_no_padding", 1.0, evidence)]
-        if re.search(r"label", innermost(frames, 2)) or TOKEN_CLASSIFICATION.search(text):
+        if re.search(r"label", innermost(frames, 2)) or TOKEN_CLASSIFICATION.search(text) or \
+                re.search(r"features \(`?label\w*`? in this case\)", text):
+            # (the tokenizer's pad names the feature it could not make a tensor of: per-token
+            # labels of each row's length, which its padding leaves unpadded)
             return [Vote("label_alignment", code_weight + 0.5, evidence),
                     Vote("ragged_batch_no_padding", 1.0, evidence)]
         return [Vote("ragged_batch_no_padding", code_weight, evidence)]
