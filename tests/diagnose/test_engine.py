@@ -235,6 +235,13 @@ MORE = [
      "[1,600] for bindings[0] exceed min ~ max range at index 1, maximum dimension in profile is"
      " 512, minimum dimension in profile is 1, but supplied dimension is 600.)",
      "export_fixed_length", {}),
+    # the token-classification recipe reading a word's label past the end of its list
+    ("Traceback (most recent call last):\n  File \"train_ner.py\", line 41, in align\n"
+     "    label_ids.append(labels[word_idx])\nIndexError: list index out of range",
+     "label_alignment", {}),
+    ("IndexError: list index out of range", "unknown", {}),
+    ("ValueError: The number of labels (12) does not match the number of classes of the model "
+     "(2)", "label_out_of_range", {}),
     # a device-side assert whose traceback shows the table the kernel indexed (the kernel's
     # assertion lines, printed before the traceback, belong to it)
     ("/pytorch/aten/src/ATen/native/cuda/Indexing.cu:1422: indexSelectLargeIndex: block: [40,0,0],"

@@ -121,6 +121,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # "expects a model with 1 output label"
     "label_count": _C(r"num_labels|num_classes|n_classes|number of (?:labels|classes)|"
                       r"\d+ output labels?"),
+    # a config's own map of the labels: num_labels against id2label is a config's consistency
+    "label_map": _C(r"id2label|label2id|(?:id to )?label map"),
     # what was given against what is required: "..., but it is 5", "instead of 2", "requires"
     "required": _C(r"\bbut (?:it )?(?:is|was|got|has)\b|\binstead of\b|\brequires?\b|"
                    r"should be \d|must be \d|\bexpects?\b|only supports?"),
@@ -128,6 +130,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "ids_input": _C(r"input_ids|position_ids|inputs_embeds|decoder_input_ids|token_type_ids"),
     # a minimum the input must reach: "must be greater than or equal to", "at least", "no less
     # than" (transformers' span and window checks)
+    # below a stated minimum: "smaller than the minimum length required by the model (8)"
+    "below_min": _C(r"(?:smaller|shorter|less|fewer) than (?:the )?(?:minimum|min\b|required)"),
     "min_required": _C(r"(?:must|should|has to|have to|needs? to) (?:be|have) (?:greater than or "
                        r"equal to|at least|no less than|>=)"),
     # the tokens windows share: a tokenizer's stride, a text splitter's chunk overlap
@@ -423,8 +427,8 @@ FAMILIES: tuple[Family, ...] = (
     _family("label_out_of_range", "label", "out_of_range", none_of="position|vocab|token_type"),
     # a model with another number of labels than the task needs: "config.num_labels should be
     # 2, but it is 5", "reward models require num_labels=1"
-    _family("label_out_of_range", "label_count", "required",
-            none_of="position|vocab|token_type|seqlen_strict|inactive"),
+    _family("label_out_of_range", "label_count", "required|mismatch",
+            none_of="label_map|position|vocab|token_type|seqlen_strict|inactive"),
     _family("stride_overflow", "stride", "text_limit"),
     _family("pair_truncation", "pair", "truncation", none_of="invalid_option"),
     _family("export_fixed_length", "export", "shape|seqlen", "fixed|mismatch",
@@ -432,6 +436,8 @@ FAMILIES: tuple[Family, ...] = (
     _family("length_multiple_constraint", "multiple", "seqlen|padding|input",
             none_of="export|table_shape"),
     _family("under_min_length", "short", "seqlen_strict", none_of="generate|limit|compare"),
+    _family("under_min_length", "below_min", "seqlen|input",
+            none_of="generate|new_tokens|stride|truncation|pad_option"),
     _family("under_min_length", "min_required", "seqlen_strict",
             none_of="generate|new_tokens|stride|truncation|pad_option"),
     _family("map_column_length_mismatch", "table_shape", "seqlen|ragged|rowcount",

@@ -438,6 +438,19 @@ def huge_int(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[V
     return []
 
 
+#: The code of the token-classification recipe that aligns word labels with word pieces.
+ALIGN_LABELS = re.compile(r"word_ids?\b|word_idx|align_labels|previous_word|label\[\w*word",
+                          re.I)
+
+
+def label_list_index(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """A list index past the end, in the code that aligns word labels with word pieces."""
+    if ALIGN_LABELS.search("\n".join(frames[-3:]) + text[max(0, match.start() - 400):
+                                                          match.start()]):
+        return [Vote("label_alignment", 4.0)]
+    return []
+
+
 def flag(code: Code, weight: float = 3.0
          ) -> Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]:
     return simple(code, weight)
@@ -455,6 +468,9 @@ SIGNATURES: tuple[Signature, ...] = (
          r"), confidence \d+%\]", seqfit_own),
     # --- lengths -----------------------------------------------------------------------------
     _sig("index out of range", r"index out of range in self", index_out_of_range),
+    # the word-level labels read through word_ids() past their end: a label list shorter than
+    # the words of its row (the "tokenize_and_align_labels" recipe of token classification)
+    _sig("label list index", r"IndexError: list index out of range", label_list_index),
     _sig("onnxruntime gather", r"indices element out of data bounds, idx=(-?\d+) must be within "
          r"the inclusive range \[(-?\d+),\s*(-?\d+)\]", onnx_gather),
     _sig("size of tensor", r"size of tensor a \((\d+)\) must match the size of tensor b "
