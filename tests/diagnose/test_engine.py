@@ -242,6 +242,10 @@ MORE = [
     ("IndexError: list index out of range", "unknown", {}),
     ("ValueError: The number of labels (12) does not match the number of classes of the model "
      "(2)", "label_out_of_range", {}),
+    # the Trainer given no labels: a batch's keys, not the shape of its inputs
+    ("ValueError: The model did not return a loss from the inputs, only the following keys: "
+     "logits. For reference, the inputs it received are input_ids,attention_mask.", "unknown",
+     {}),
     # a device-side assert whose traceback shows the table the kernel indexed (the kernel's
     # assertion lines, printed before the traceback, belong to it)
     ("/pytorch/aten/src/ATen/native/cuda/Indexing.cu:1422: indexSelectLargeIndex: block: [40,0,0],"

@@ -51,8 +51,8 @@ MARGIN = 0.1  # how much nearer the nearest on-topic template must be than any o
 MODEL_MARGIN = 0.1  # how far above unknown the linear model must score a code to vote for it
 #: Votes for unknown that compete with the codes rather than silence them.
 SOFT = "nearest wording"
-#: Exceptions that are never about input shape, whatever words their message holds, and a
-#: TypeError for an option an API does not take.
+#: Exceptions that are never about input shape, whatever words their message holds, a
+#: TypeError for an option an API does not take, and a Trainer batch that has no labels.
 NEVER_SHAPE = re.compile(r"^\s*(?:[\w.]+\.)?(?:KeyError|AttributeError|ImportError|"
                          r"ModuleNotFoundError|FileNotFoundError|NameError|PermissionError|"
                          r"JSONDecodeError|UnicodeDecodeError|MemoryError|OutOfMemoryError|"
@@ -62,7 +62,9 @@ NEVER_SHAPE = re.compile(r"^\s*(?:[\w.]+\.)?(?:KeyError|AttributeError|ImportErr
                          # a model input the forward() does not take is about the batch
                          r"^\s*TypeError\b.*unexpected keyword argument '(?!(?:input_ids|"
                          r"attention_mask|token_type_ids|position_ids|inputs_embeds|labels|"
-                         r"decoder_\w+)')", re.M)
+                         r"decoder_\w+)')|"
+                         # the Trainer given a batch without labels: which inputs, not their shape
+                         r"^\s*ValueError: The model did not return a loss from the inputs", re.M)
 FATAL = re.compile(r"^\s*(?:[\w.]+\.)?\w*(?:Error|Exception|Exit|Interrupt)\b|panicked|"
                    r"Assertion .* failed|device-side assert|^Traceback", re.M)
 MESSAGE_CHARS = 20_000
