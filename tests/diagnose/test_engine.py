@@ -242,6 +242,16 @@ MORE = [
     ("IndexError: list index out of range", "unknown", {}),
     ("ValueError: The number of labels (12) does not match the number of classes of the model "
      "(2)", "label_out_of_range", {}),
+    # a loss whose batch sizes disagree: rows of a batch (labels built for another batch), or
+    # the flattened tokens of a causal LM whose labels are longer than the ids
+    ('  File "/env/site-packages/transformers/models/bert/modeling_bert.py", line 1599, in '
+     "forward\n    loss = loss_fct(logits.view(-1, self.num_labels), labels.view(-1))\n"
+     "ValueError: Expected input batch_size (16) to match target batch_size (32).",
+     "shape_mismatch", {"length": 16, "other": 32}),
+    ('  File "/env/site-packages/transformers/models/gpt2/modeling_gpt2.py", line 1100, in '
+     "forward\n    shift_labels = labels[..., 1:].contiguous()\n"
+     "ValueError: Expected input batch_size (4088) to match target batch_size (4096).",
+     "shape_mismatch", {"length": 4088, "other": 4096}),
     # the Trainer given no labels: a batch's keys, not the shape of its inputs
     ("ValueError: The model did not return a loss from the inputs, only the following keys: "
      "logits. For reference, the inputs it received are input_ids,attention_mask.", "unknown",

@@ -65,6 +65,12 @@ IMAGE_FRAME = re.compile(r"torchvision|[/\\]PIL[/\\]|image_processing|image_tran
                          r"[/\\]timm[/\\]", re.I)
 TOKEN_CLASSIFICATION = re.compile(r"ForTokenClassification|token.classification|"
                                   r"\bner_tags\b|\bpos_tags\b", re.I)
+#: Heads whose labels are one per row (sequence classification) or the ids themselves, shifted
+#: (causal language models): their labels never need aligning with word pieces.
+ONE_LABEL_PER_ROW = re.compile(r"ForSequenceClassification|ForMultipleChoice|ForCausalLM|"
+                               r"LMHeadModel|shift_logits|shift_labels", re.I)
+#: Sizes this small are rows of a batch, not the tokens of one flattened (batch x length).
+ROWS_AT_MOST = 64
 GENERATE = re.compile(r"generation[/\\]utils\.py|in generate\b|\.generate\(", re.I)
 #: generate() running the encoder over the prompt, before any new token: a position past the
 #: encoder's table is the input's length, not the generation's.
@@ -262,6 +268,11 @@ def batch_size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]
     """'Expected input batch_size (A) to match target batch_size (B)' from a loss."""
     a, b = int(match.group(1)), int(match.group(2))
     evidence = {"length": a, "other": b}
+    if not TOKEN_CLASSIFICATION.search(text) and (ONE_LABEL_PER_ROW.search(text) or
+                                                  max(a, b) <= ROWS_AT_MOST):
+        # a head whose labels line up with the rows (or with the ids, shifted), or two sizes
+        # of batches, not of tokens: labels built for another batch, or of another length
+        return [Vote("shape_mismatch", 4.0, evidence), Vote("label_alignment", 1.0, evidence)]
     if TOKEN_CLASSIFICATION.search(text) or (min(a, b) >= 8 and math.gcd(a, b) > 1):
         # token labels are flattened to batch x length: both sizes are token counts, not rows
         return [Vote("label_alignment", 4.0, evidence), Vote("shape_mismatch", 1.0)]
