@@ -252,6 +252,13 @@ MORE = [
      "forward\n    shift_labels = labels[..., 1:].contiguous()\n"
      "ValueError: Expected input batch_size (4088) to match target batch_size (4096).",
      "shape_mismatch", {"length": 4088, "other": 4096}),
+    ('mistralai.models.sdkerror.SDKError: API error occurred: Status 400\n{"object":"error",'
+     '"message":"Prompt contains 41236 tokens, too large for model with 32768 maximum context '
+     'length","type":"invalid_request_error","param":null,"code":null}', "over_max_positions",
+     {}),
+    # no room left for the output
+    ("ValueError: Calculated available context size -214 was not non-negative.",
+     "generation_length", {}),
     # the Trainer given no labels: a batch's keys, not the shape of its inputs
     ("ValueError: The model did not return a loss from the inputs, only the following keys: "
      "logits. For reference, the inputs it received are input_ids,attention_mask.", "unknown",

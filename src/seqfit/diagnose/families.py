@@ -55,7 +55,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                 r"(?:less|fewer|no more) than \d+ tokens|"
                 # "cannot exceed 4081" (Cohere), "must not exceed the model's limit"
                 r"(?:cannot|can not|must not|may not|should not|shall not) exceed"),
-    "compare": _C(r"too long|longer than|exceed\w*|greater than|larger than|bigger than|"
+    "compare": _C(r"too long|too large|too big|longer than|exceed\w*|greater than|larger than|"
+                  r"bigger than|"
                   r"more than|\bbeyond\b|\babove\b|\bover the\b|less than|smaller than|"
                   r"\btrimm\w*|truncated because|can only handle|cannot process|no more than|"
                   r"[^<>=]\s?[<>]=?\s?[^<>=]|\bto long\b|\bis only\b|"
@@ -134,6 +135,11 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "below_min": _C(r"(?:smaller|shorter|less|fewer) than (?:the )?(?:minimum|min\b|required)"),
     "min_required": _C(r"(?:must|should|has to|have to|needs? to) (?:be|have) (?:greater than or "
                        r"equal to|at least|no less than|>=)"),
+    # no room left for the output: "Calculated available context size -214 was not
+    # non-negative" (llama-index), "Not enough space for 900 prompt tokens in a context length
+    # of 1024"
+    "no_room": _C(r"available context\w*(?: size)? -\d+|not enough (?:space|room)|"
+                  r"no (?:space|room) left"),
     # the tokens windows share: a tokenizer's stride, a text splitter's chunk overlap
     "stride": _C(r"stride|chunk[ _]overlap|window[ _]overlap"),
     "truncation": _C(r"truncat\w*|only_first|only_second|longest_first"),
@@ -444,6 +450,7 @@ FAMILIES: tuple[Family, ...] = (
             "mismatch|compare|fixed",
             none_of="export|vocab"),
     _family("generation_length", "new_tokens", "limit|compare|short|missing|seqlen"),
+    _family("generation_length", "no_room", "limit|text_limit|input|seqlen"),
     _family("generation_length", "generate", "limit", "compare|seqlen",
             none_of="pad_token|mask|side"),
     _family("over_max_positions", "seqlen_strict|input", "limit", "compare",
