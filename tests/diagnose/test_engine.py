@@ -259,6 +259,20 @@ MORE = [
     # no room left for the output
     ("ValueError: Calculated available context size -214 was not non-negative.",
      "generation_length", {}),
+    # an assert without a message: its condition, on the code line, is what failed
+    ('Traceback (most recent call last):\n  File "/m/modeling_custom.py", line 88, in forward\n'
+     "    assert seq_len <= self.config.max_position_embeddings, 'sequence too long'\n"
+     "AssertionError", "over_max_positions", {}),
+    ('Traceback (most recent call last):\n  File "/m/modeling_custom.py", line 88, in forward\n'
+     "    assert x.dtype == torch.float16\nAssertionError", "unknown", {}),
+    # exports that fixed or need a sequence length
+    ("RuntimeError: Input arg12_1.shape[1] is specialized at 128", "export_fixed_length", {}),
+    # labels against the logits a loss compares them with
+    ("ValueError: `logits` and `labels` must have the same shape, received ((None, 12) vs "
+     "(None, 1)).", "shape_mismatch", {}),
+    # the tokens to generate named as an output length
+    ("AssertionError: Please ensure that max_model_len is greater than the sum of input_len and "
+     "output_len.", "generation_length", {}),
     # the Trainer given no labels: a batch's keys, not the shape of its inputs
     ("ValueError: The model did not return a loss from the inputs, only the following keys: "
      "logits. For reference, the inputs it received are input_ids,attention_mask.", "unknown",

@@ -28,6 +28,7 @@ from .logs import chunks_of, excerpt, text_chunks
 from .signatures import FRAME_HINTS, Vote, innermost
 
 TRACEBACK_START = "Traceback (most recent call last):"
+BARE_ASSERT = re.compile(r"^\s*AssertionError:?\s*$")
 KERNEL_ASSERT = re.compile(r"\.cu:\d+: \w+: block: \[.*Assertion `.*` failed")
 FRAME = re.compile(r'^\s*File "([^"]+)", line \d+, in (\S+)\s*$')
 
@@ -278,13 +279,21 @@ def _message(lines: list[str]) -> str:
     """The message lines of a segment: frames, their code lines and caret markers left out."""
     out: list[str] = []
     skip_code = False
+    code = ""
     for line in lines:
         if FRAME.match(line) or line.strip() == TRACEBACK_START:
             skip_code = True
+            code = ""
             continue
         if skip_code and line.startswith((" ", "\t")):
+            code = code or line.strip()
             continue
         skip_code = False
+        if code and BARE_ASSERT.match(line):
+            # an assert without a message: its condition is what failed
+            # ("assert self.padding_side == 'left'")
+            out.append(f"{line.strip()}: {code}")
+            continue
         if re.fullmatch(r"\s*[\^~]+\s*", line):
             continue
         out.append(line)

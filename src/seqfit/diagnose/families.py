@@ -101,7 +101,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # what the side matters for: the padding side messages name training, inference,
     # generation, causal models or Flash Attention, or say the side is the one supported
     "side_use": _C(r"\btrain\w*|\binference\b|generat\w*|\bcausal\b|flash|"
-                   r"unexpected behaviou?r|only supports?|\brequires?\b|recommended"),
+                   r"unexpected behaviou?r|only supports?|\brequires?\b|recommended|"
+                   # a bare assert's condition: "assert self.padding_side == 'left'"
+                   r"\bassert\b"),
     "mask": _C(r"attention[ _]mask|attn_mask|padding[ _]mask|\bmasks?\b(?! token)"),
     # how many dimensions a tensor has: "must be 2D", "a 2d-tensor", "two-dimensional", "4 dims"
     # (transformers' attention mask checks say it these ways)
@@ -120,6 +122,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                 r"label_ids"),
     # how many labels a model has: "config.num_labels should be 2", "Incorrect number of labels",
     # "expects a model with 1 output label"
+    # what a loss compares the labels with
+    "logits": _C(r"\blogits\b|\bpreds\b|\bpredictions\b"),
     "label_count": _C(r"num_labels|num_classes|n_classes|number of (?:labels|classes)|"
                       r"\d+ output labels?"),
     # a config's own map of the labels: num_labels against id2label is a config's consistency
@@ -151,12 +155,14 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "new_tokens": _C(r"max_new_tokens|min_new_tokens|\bmax_tokens\b|new tokens|"
                      r"\bin the completion\b|max_(?:output|completion)_tokens|"
                      r"(?:output|completion|generated) tokens|tokens? to generate|"
+                     r"\boutput_len(?:gth)?\b|"
                      # the room kept for the reply: "and the answer (500 tokens) should be
                      # within the max token limit"
                      r"\b(?:answer|completion|output|response|reply) \(\d+ tokens\)"),
     "export": _C(r"onnx\w*|tensorrt|\btrt\b|tflite|coreml|core ml|\bexport\w*|"
                  r"\btrace[ds]?\b|torchscript|\bjit\b|optimization profile|"
                  r"dynamic (?:axes|shape|dim)|dynamic_shapes|\bguard\b|specializ\w*|"
+                 r"(?:axis|axes|dimension)\w*[^.\n]{0,20}\bdynamic\b|"
                  r"\bengine\b.{0,40}\b(?:shape|dim)|"
                  # a shape baked into a built model: "fixed shape", "Static dimension mismatch"
                  # (TensorRT), a compiled model, Core ML's flexible shapes (RangeDim)
@@ -165,7 +171,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "fixed": _C(r"\bstatic\b|\bfixed\b|\bconstant\b|\bexpected\b|does not satisfy|"
                 r"invalid dimensions|dimension mismatch|shape mismatch|"
                 # a TensorRT engine's optimisation profile bounds every input dimension
-                r"(?:dimension|dims?) in (?:the )?profile|min ~ max range"),
+                r"(?:dimension|dims?) in (?:the )?profile|min ~ max range|"
+                # torch.export: "Input arg199_1.shape[1] is specialized at 128"
+                r"specializ\w* (?:at|to) \d+|to be dynamic"),
     "multiple": _C(r"multiple of|divisible|perfect square|power of 2|even value|"
                    # Reformer's axial positions: the length must be their product
                    r"axial_pos_shape"),
@@ -210,7 +218,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # a mask that is missing, or padding that is attended
     "mask_missing": _C(r"(?:attention[ _]mask|attn_mask)\W+(?:\w+\W+){0,6}?(?:not (?:set|"
                        r"passed|provided|given)|is none|missing)|(?:\bno|without an?|"
-                       r"passing in an?|pass (?:your input s )?)\W*attention[ _]mask|"
+                       r"passing in an?|pass (?:an? |your input s )?)\W*attention[ _]mask|"
                        r"attention mask (?:and the pad token id )?(?:were|was|is) not|"
                        r"(?:pad\w*|padded positions?) (?:\w+ ){0,3}(?:attended|attend to)|"
                        r"(?:attention[ _]mask|attn_mask)\W+(?:\w+\W+){0,6}?(?:all zeros|zero|"
@@ -228,7 +236,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|\btrt\b|"
                  r"padding[ _]side|\bembeddings?\b|text_pair|word pieces|onnx\w*|tensorrt|"
                  r"tflite|\bcollat\w*|overflow_to_sample_mapping|\bnum_labels\b|"
-                 r"chunk[ _](?:overlap|size)|tokens_per_chunk"),
+                 r"chunk[ _](?:overlap|size)|tokens_per_chunk|"
+                 # torch.export fixing an input's length: "shape[1] is specialized at 128"
+                 r"\bspecializ\w* (?:at|to) \d+"),
     # what a message about input shape is not about
     "memory": _C(r"\bmemory\b|\boom\b|\balloc\w*|kv cache|gpu_memory_utilization|"
                  r"\bcached?\b"),
@@ -408,7 +418,7 @@ FAMILIES: tuple[Family, ...] = (
             none_of="new_tokens|stride"),
     # a mask that is missing, not 0/1, all zeros or of the wrong dtype (torch's SDPA: "Expected
     # attn_mask dtype to be bool or float"); an all-zero row gives NaN
-    _family("bad_attention_mask", "mask_missing", none_of="shape|side", allow="dtype|nan"),
+    _family("bad_attention_mask", "mask_missing", none_of="shape|side", allow="dtype|nan|media"),
     # a mask of the wrong rank: "`attention_mask` passed to `generate` must be 2D", "`mask`
     # should be a 2d-tensor", "Only two-dimensional attention masks are accepted"
     _family("bad_attention_mask", "mask", "rank", none_of="mismatch|side|label|fixed"),
@@ -417,6 +427,10 @@ FAMILIES: tuple[Family, ...] = (
     # a mask against the shape it should have: "Cross attention mask shape ... doesn't match
     # expected ...", "Attention mask should be of size ..."
     _family("shape_mismatch", "mask", "shape|seqlen", "mismatch",
+            none_of="label|export|table_shape|vocab|side|generate"),
+    # a mask of another length than its ids: "Prompt input ids and attention mask should have
+    # the same length"
+    _family("shape_mismatch", "mask", "ids", "ragged",
             none_of="label|export|table_shape|vocab|side|generate"),
     # ids of the wrong rank: "position_ids must be 2D when provided", "input_ids must be of
     # shape (batch_size, sequence_length)"
@@ -429,7 +443,10 @@ FAMILIES: tuple[Family, ...] = (
     _family("ragged_batch_no_padding", "ragged", "stackable",
             none_of="mask|label|table_shape|export|pair"),
     _family("label_alignment", "label", "seqlen_strict|ids_input", "mismatch|ragged",
-            none_of="out_of_range|table_shape|generate"),
+            none_of="out_of_range|table_shape|generate|logits"),
+    # labels against the logits a loss compares them with (a classifier's, or a LM's unshifted)
+    _family("shape_mismatch", "logits", "label", "shape|seqlen", "mismatch",
+            none_of="out_of_range|table_shape|export|vocab"),
     _family("label_out_of_range", "label", "out_of_range", none_of="position|vocab|token_type"),
     # a model with another number of labels than the task needs: "config.num_labels should be
     # 2, but it is 5", "reward models require num_labels=1"
@@ -439,6 +456,10 @@ FAMILIES: tuple[Family, ...] = (
     _family("pair_truncation", "pair", "truncation", none_of="invalid_option"),
     _family("export_fixed_length", "export", "shape|seqlen", "fixed|mismatch",
             none_of="vocab|token_type"),
+    # an export that needs a fixed length it was not given: "The value for the sequence_length
+    # axis is missing, it is needed to perform the export to TensorFlow Lite"
+    _family("export_fixed_length", "export", "seqlen_strict", "missing",
+            none_of="vocab|token_type|pad_token|mask"),
     _family("length_multiple_constraint", "multiple", "seqlen|padding|input",
             none_of="export|table_shape"),
     _family("under_min_length", "short", "seqlen_strict", none_of="generate|limit|compare"),
@@ -454,7 +475,7 @@ FAMILIES: tuple[Family, ...] = (
     _family("generation_length", "generate", "limit", "compare|seqlen",
             none_of="pad_token|mask|side"),
     _family("over_max_positions", "seqlen_strict|input", "limit", "compare",
-            none_of="generate|stride|multiple|short|export|table_shape|label|pair"),
+            none_of="generate|new_tokens|stride|multiple|short|export|table_shape|label|pair"),
     # a length set above the position table: "max_model_len (32768) is greater than the derived
     # max_model_len (max_position_embeddings=4096)" (vLLM), "max_length ... larger than
     # max_position_embeddings"
