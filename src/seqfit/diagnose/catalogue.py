@@ -79,6 +79,7 @@ class Match:
     covered: int  # characters of fixed text matched: more is more specific
     share: float = 1.0  # of the characters of the line it matched in, the share it spans
     prose: bool = False  # a field took a run of words, not a value: a generic phrase matched
+    line: int = 0  # where the line it matched in starts: matches of other lines are other messages
 
     @property
     def says_it(self) -> bool:
@@ -163,7 +164,7 @@ class Catalogue:
             span = len(hit.group(0).replace(" ", ""))
             share = min(1.0, span / max(1, len(line.replace(" ", ""))))
             prose = any(len(PROSE.findall(v)) > 3 for v in hit.groupdict().values() if v)
-            found.append(Match(row, _numbers(row, hit), covered, share, prose))
+            found.append(Match(row, _numbers(row, hit), covered, share, prose, start))
         found.sort(key=lambda m: -m.covered)
         return found
 

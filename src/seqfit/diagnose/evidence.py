@@ -124,6 +124,12 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
     veto = any(v.code == "unknown" and v.reason in CONTEXT_RULES for v in votes)
     decisive = False
     off_topic = any(found.row.code == "unknown" for found in matches)
+    # a log holds several messages: an off-topic one (a scheduler's throughput line) does not
+    # silence an on-topic template that is the message of another line
+    said = {found.line for found in matches if found.row.code != "unknown" and
+            not found.row.ambiguous and found.says_it}
+    matches = [found for found in matches if found.row.code != "unknown" or
+               not said - {found.line}]
     if matches:
         top = matches[0].covered
         for found in matches:
