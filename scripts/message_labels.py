@@ -57,7 +57,8 @@ def evidence_key(name: str, code: str) -> str | None:
                  r"max_model_len|context", n):
         return "limit"
     if re.search(r"seq_len|sequence_length|seq_length|input_ids_length|input_length|"
-                 r"^len_|len_.*ids|length|n_tokens|num_tokens|prompt_len|target_len", n):
+                 r"^len_|len_.*ids|length|n_tokens|num_tokens|num_\w*tokens|prompt_len|"
+                 r"prompt_tokens|target_len", n):
         return "length"
     if re.search(r"index|idx|token_id|\bid\b|^target|^t$", n):
         return "index"

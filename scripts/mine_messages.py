@@ -39,8 +39,8 @@ Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and 
 transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.2``)::
 
     .venv/bin/python scripts/mine_messages.py \\
-        --transformers $H/{4.12.5,4.26.1,4.30.2,4.34.1,4.40.2,4.43.4,4.46.3,4.48.3,4.51.3} \\
-            $H/{4.57.6,5.0.0} \\
+        --transformers $H/{4.12.5,4.21.3,4.26.1,4.30.2,4.34.1,4.37.2,4.40.2,4.43.4,4.46.3} \\
+            $H/{4.48.3,4.51.3,4.55.4,4.57.6,5.0.0} \\
         --source sentence_transformers=$S/sentence_transformers-6.2.0-py3-none-any \\
         --source peft=$S/peft-0.21.2-py3-none-any --source trl=$S/trl-1.16.0-py3-none-any \\
         --source datasets=$S/datasets-5.2.0-py3-none-any \\
@@ -97,7 +97,18 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
         --source keras=$S/keras-3.15.1-py3-none-any \\
         --source openai_whisper=$S/openai_whisper-20250625/whisper \\
         --source onnx=$S/onnx-1.23.2-cp311-* \\
-        --binary onnx=$S/onnx-1.23.2-*/onnx/onnx_cpp2py_export*.so
+        --binary onnx=$S/onnx-1.23.2-*/onnx/onnx_cpp2py_export*.so \\
+        --source trl=$S/trl-0.8.6-py3-none-any --source trl=$S/trl-0.11.4-py3-none-any \\
+        --source sentence_transformers=$S/sentence_transformers-2.6.1-py3-none-any \\
+        --source sentence_transformers=$S/sentence_transformers-3.3.1-py3-none-any \\
+        --source peft=$S/peft-0.10.0-py3-none-any \\
+        --source datasets=$S/datasets-2.19.2-py3-none-any \\
+        --source accelerate=$S/accelerate-0.34.2-py3-none-any \\
+        --source vllm=$S/vllm-0.3.3-cp311-cp311-manylinux1_x86_64 \\
+        --source vllm=$S/vllm-0.6.3-cp38-abi3-manylinux1_x86_64
+
+(a core library given more than once, as trl here, is read once per release; the latest one
+given first keeps the first-found source lines of the rows it shares with older ones.)
 
 (sdists, such as llama-cpp-python 0.3.36, axolotl 0.9.2, AutoAWQ 0.2.9 and openai-whisper, unpack
 with ``tar xzf``; llama-cpp-python's sdist cannot be fetched with ``pip download``, which tries to
@@ -609,22 +620,24 @@ CORE = ("tokenizers", "torch", "sentence_transformers", "accelerate", "datasets"
 
 
 def _sources(specs: list[str]) -> list[tuple[str, Path]]:
-    """(library, package folder) in reading order: the core libraries first (one source each, the
-    last ``--source`` given for them), then every other ``--source`` in the order given; a library
-    given more than once (two releases of vllm) is read once per folder. ``NAME=DIR`` reads
-    ``DIR/NAME`` when there is one, else ``DIR`` itself (a namespace part such as
-    ``optimum_onnx=.../optimum``)."""
-    core: dict[str, Path] = {name: SITE / name for name in ("tokenizers", "torch", "accelerate",
-                                                             "pyarrow")}
+    """(library, package folder) in reading order: the core libraries first (the installed
+    package, or the ``--source`` folders given for them, in the order given), then every other
+    ``--source`` in the order given; a library given more than once (two releases of vllm, of
+    trl) is read once per folder. ``NAME=DIR`` reads ``DIR/NAME`` when there is one, else
+    ``DIR`` itself (a namespace part such as ``optimum_onnx=.../optimum``)."""
+    core: dict[str, list[Path]] = {name: [SITE / name] for name in ("tokenizers", "torch",
+                                                                     "accelerate", "pyarrow")}
+    given: set[str] = set()
     others: list[tuple[str, Path]] = []
     for spec in specs:
         name, _, folder = spec.partition("=")
         root = Path(folder) / name if (Path(folder) / name).is_dir() else Path(folder)
         if name in CORE:
-            core[name] = root
+            core[name] = [*core[name], root] if name in given else [root]
+            given.add(name)
         else:
             others.append((name, root))
-    return [(name, core[name]) for name in CORE if name in core] + others
+    return [(name, root) for name in CORE for root in core.get(name, [])] + others
 
 
 def _version(name: str) -> str:

@@ -129,13 +129,13 @@ HUMAN = {
         'Token labels not aligned with the word pieces [label_alignment, confidence 69%]\nCause: Token-classification labels have one entry per word (23) but the model predicts one per word piece (64); they must be aligned and padded with -100.\nFix: align with encoding.word_ids(): the first piece of each word gets its label, the rest and special tokens -100; seqfit.Collator(tokenizer) does this when features carry word_ids\nEvidence: length=64, other=23\nOther candidates: shape_mismatch (17%)'),
     'generation_length': (
         'ValueError: Input length of input_ids is 30, but `max_length` is set to 20. This can lead to unexpected behavior. You should consider increasing `max_length` or, better yet, setting `max_new_tokens`.',
-        "Generation length at odds with the input or the model [generation_length, confidence 99%]\nCause: generate() was asked for a total length (20) that the prompt (30 tokens) already fills, or that runs past the model's position table.\nFix: generate(**inputs, max_new_tokens=N) with N + prompt length <= the model's limit (seqfit inspect MODEL), instead of max_length\nEvidence: length=30, limit=20\nRelease: this message is from transformers >= 4.40 (not in 4.34.1 and older)"),
+        "Generation length at odds with the input or the model [generation_length, confidence 99%]\nCause: generate() was asked for a total length (20) that the prompt (30 tokens) already fills, or that runs past the model's position table.\nFix: generate(**inputs, max_new_tokens=N) with N + prompt length <= the model's limit (seqfit inspect MODEL), instead of max_length\nEvidence: length=30, limit=20\nRelease: this message is from transformers >= 4.40 (not in 4.37.2 and older)"),
     'padding_side': (
         "A decoder-only architecture is being used, but right-padding was detected! For correct generation results, please set `padding_side='left'` when initializing the tokenizer.",
-        "Padding on the wrong side for this model [padding_side, confidence 100%]\nCause: A decoder-only model was padded on the right for generation (or Flash Attention was given right padding): new tokens follow the padding, and outputs go wrong.\nFix: tokenizer.padding_side = 'left' before tokenizing prompts for generate(); pass the attention_mask\nRelease: this message is from transformers >= 4.26 (not in 4.12.5 and older)"),
+        "Padding on the wrong side for this model [padding_side, confidence 100%]\nCause: A decoder-only model was padded on the right for generation (or Flash Attention was given right padding): new tokens follow the padding, and outputs go wrong.\nFix: tokenizer.padding_side = 'left' before tokenizing prompts for generate(); pass the attention_mask\nRelease: this message is from transformers >= 4.26 (not in 4.21.3 and older)"),
     'pair_truncation': (
         "ERROR: We need to remove 120 to truncate the input but the second sequence has a length 40. Please select another truncation strategy than TruncationStrategy.ONLY_SECOND, for instance 'longest_first' or 'only_first'.",
-        "Pair truncation cannot cut enough from the chosen text [pair_truncation, confidence 100%]\nCause: truncation='only_second' (or 'only_first') must remove 120 tokens from one text, but that text has only 40 tokens: the other text alone is too long.\nFix: truncation='longest_first', or shorten the question, or raise max_length; seqfit.fit(questions, text_pairs=contexts, strategy='window') slides over the context\nEvidence: remove=120, length=40\nRelease: this message is from transformers < 5.0 (found in 4.12.5, 4.26.1, 4.30.2, 4.34.1, 4.40.2, 4.43.4, 4.46.3, 4.48.3, 4.51.3, 4.57.6)"),
+        "Pair truncation cannot cut enough from the chosen text [pair_truncation, confidence 100%]\nCause: truncation='only_second' (or 'only_first') must remove 120 tokens from one text, but that text has only 40 tokens: the other text alone is too long.\nFix: truncation='longest_first', or shorten the question, or raise max_length; seqfit.fit(questions, text_pairs=contexts, strategy='window') slides over the context\nEvidence: remove=120, length=40\nRelease: this message is from transformers < 5.0 (found in 4.12.5, 4.21.3, 4.26.1, 4.30.2, 4.34.1, 4.37.2, 4.40.2, 4.43.4, 4.46.3, 4.48.3, 4.51.3, 4.55.4, 4.57.6)"),
     'stride_overflow': (
         "thread '<unnamed>' panicked at 'assertion failed: stride < max_len', tokenizers-lib/src/utils/truncation.rs:200:9",
         "stride too large for max_length [stride_overflow, confidence 86%]\nCause: return_overflowing_tokens with a stride that leaves no room: the stride (tokens shared between windows) must be smaller than max_length minus the special tokens and the first text.\nFix: stride=max_length // 4, or seqfit.fit(..., strategy='window', overlap=N): overlap is the shared count, checked against the room"),
@@ -273,6 +273,13 @@ MORE = [
     # the tokens to generate named as an output length
     ("AssertionError: Please ensure that max_model_len is greater than the sum of input_len and "
      "output_len.", "generation_length", {}),
+    # a log holds several messages: an off-topic line (vLLM's throughput metrics) does not
+    # silence the on-topic message of another line
+    ("INFO 01-11 09:14:07 metrics.py:334] Avg prompt throughput: 1240.3 tokens/s, Avg generation"
+     " throughput: 88.1 tokens/s, Running: 2 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache"
+     " usage: 4.1%, CPU KV cache usage: 0.0%\nWARNING 01-11 09:14:09 scheduler.py:149] Input "
+     "prompt (4410 tokens) is too long and exceeds limit of 4096\n", "over_max_positions",
+     {"length": 4410, "limit": 4096}),
     # the Trainer given no labels: a batch's keys, not the shape of its inputs
     ("ValueError: The model did not return a loss from the inputs, only the following keys: "
      "logits. For reference, the inputs it received are input_ids,attention_mask.", "unknown",
