@@ -33,11 +33,22 @@ ctransformers, mistral-common), embedding and retrieval libraries (FlagEmbedding
 InstructorEmbedding, BERTopic, KeyBERT, txtai), trainers (LLM Foundry, Composer, Megatron-Core,
 axolotl, Liger kernels), quantisers (llm-compressor, auto-round, AutoAWQ, optimum-quanto),
 outlines, Keras, Whisper, and ONNX (its Python and, with ``--binary``, its shape inference).
+Older releases of the core libraries people still run are read beside the latest (trl,
+sentence-transformers, peft, datasets, accelerate, vLLM), and the NLP toolkits whose messages
+users paste (paddlenlp, modelscope, Haystack 1 and 2, NeMo 1.23 and 3.0, AllenNLP, fairseq,
+simpletransformers, keras-hub, tf-keras, unsloth, torchtune, llama-index, LangChain's text
+splitters, lm-eval, stanza, adapters, torchmetrics, flax).
 
 Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and unzip them under
 ``/work/mining-src/src/``; ``S`` below stands for that folder, ``H`` for the folder of unpacked
 transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.2``)::
 
+    W=cp311-cp311-manylinux; L=_2_17_x86_64.manylinux2014_x86_64
+    PY=cpython-311-x86_64-linux-gnu.so; ORT=$S/onnxruntime-1.32.0-${W}_2_28_x86_64
+    CT2=$S/ctranslate2-4.8.5-${W}_2_27_x86_64.manylinux_2_28_x86_64
+    SPM=$S/sentencepiece-0.2.3-${W}_2_27_x86_64.manylinux_2_28_x86_64
+    ONNX=$S/onnx-1.23.2-${W}_2_27_x86_64.manylinux_2_28_x86_64
+    M=_x86_64.manylinux_2_17_x86_64; N=_x86_64.manylinux_2_28_x86_64
     .venv/bin/python scripts/mine_messages.py \\
         --transformers $H/{4.12.5,4.21.3,4.26.1,4.30.2,4.34.1,4.37.2,4.40.2,4.43.4,4.46.3} \\
             $H/{4.48.3,4.51.3,4.55.4,4.57.6,5.0.0} \\
@@ -54,26 +65,26 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
         --source optimum_onnx=$S/optimum_onnx-0.1.0-py3-none-any/optimum \\
         --source optimum_neuron=$S/optimum_neuron-0.4.5-py3-none-any/optimum \\
         --source optimum_habana=$S/optimum_habana-1.21.2-py3-none-any/optimum \\
-        --source onnxruntime=$S/onnxruntime-1.32.0-cp311-cp311-manylinux_2_28_x86_64 \\
-        --binary onnxruntime=$S/onnxruntime-1.32.0-*/onnxruntime/capi/*state*.so \\
+        --source onnxruntime=$ORT \\
+        --binary onnxruntime=$ORT/onnxruntime/capi/onnxruntime_pybind11_state.$PY \\
         --source deepspeed=$S/deepspeed-0.19.8 \\
         --source xformers=$S/xformers-0.0.35-py39-none-manylinux_2_28_x86_64 \\
-        --source auto_gptq=$S/auto_gptq-0.7.1-cp311-* \\
-        --source bitsandbytes=$S/bitsandbytes-0.50.2-py3-* \\
+        --source auto_gptq=$S/auto_gptq-0.7.1-$W$L \\
+        --source bitsandbytes=$S/bitsandbytes-0.50.2-py3-none-manylinux_2_24_x86_64 \\
         --source setfit=$S/setfit-1.2.0-py3-none-any \\
         --source gliner=$S/gliner-0.2.29-py3-none-any \\
         --source span_marker=$S/span_marker-1.8.1-py3-none-any \\
         --source mlx_lm=$S/mlx_lm-0.32.2-py3-none-any \\
         --source litgpt=$S/litgpt-0.5.13-py3-none-any \\
-        --source spacy_transformers=$S/spacy_transformers-1.4.0-cp311-* \\
+        --source spacy_transformers=$S/spacy_transformers-1.4.0-${W}2014$M \\
         --source evaluate=$S/evaluate-0.4.6-py3-none-any \\
         --source flair=$S/flair-0.15.1-py3-none-any \\
         --source litellm=$S/litellm-1.110.2-cp310-abi3-manylinux_2_28_x86_64 \\
         --source optimum_intel=$S/optimum_intel-2.2.0-py3-none-any/optimum \\
-        --source ctranslate2=$S/ctranslate2-4.8.5-cp311-* \\
-        --binary ctranslate2=$S/ctranslate2-4.8.5-*/ctranslate2.libs/libctranslate2-*.so* \\
-        --binary sentencepiece=$S/sentencepiece-0.2.3-*/sentencepiece/_sentencepiece*.so \\
-        --source lmdeploy=$S/lmdeploy-0.18.0-cp311-* \\
+        --source ctranslate2=$CT2 \\
+        --binary ctranslate2=$CT2/ctranslate2.libs/libctranslate2-a7a60d30.so.4.8.5 \\
+        --binary sentencepiece=$SPM/sentencepiece/_sentencepiece.$PY \\
+        --source lmdeploy=$S/lmdeploy-0.18.0-cp311-cp311-manylinux_2_28_x86_64 \\
         --source llama_cpp_python=$S/llama_cpp_python-0.3.36/llama_cpp \\
         --csource llama_cpp=$S/llama_cpp_python-0.3.36/vendor/llama.cpp \\
         --source ctransformers=$S/ctransformers-0.2.27-py3-none-any \\
@@ -86,7 +97,7 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
         --source txtai=$S/txtai-9.14.0-py3-none-any \\
         --source llm_foundry=$S/llm_foundry-0.22.0-py3-none-any/llmfoundry \\
         --source mosaicml=$S/mosaicml-0.32.1-py3-none-any/composer \\
-        --source megatron_core=$S/megatron_core-0.9.0-cp311-*/megatron \\
+        --source megatron_core=$S/megatron_core-0.9.0-${W}_2_24$N/megatron \\
         --source axolotl=$S/axolotl-0.9.2/src \\
         --source liger_kernel=$S/liger_kernel-0.8.5-py3-none-any \\
         --source llmcompressor=$S/llmcompressor-0.14.0.1-py3-none-any \\
@@ -96,8 +107,8 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
         --source outlines=$S/outlines-1.3.3-py3-none-any \\
         --source keras=$S/keras-3.15.1-py3-none-any \\
         --source openai_whisper=$S/openai_whisper-20250625/whisper \\
-        --source onnx=$S/onnx-1.23.2-cp311-* \\
-        --binary onnx=$S/onnx-1.23.2-*/onnx/onnx_cpp2py_export*.so \\
+        --source onnx=$ONNX \\
+        --binary onnx=$ONNX/onnx/onnx_cpp2py_export.$PY \\
         --source trl=$S/trl-0.8.6-py3-none-any --source trl=$S/trl-0.11.4-py3-none-any \\
         --source sentence_transformers=$S/sentence_transformers-2.6.1-py3-none-any \\
         --source sentence_transformers=$S/sentence_transformers-3.3.1-py3-none-any \\
@@ -105,12 +116,33 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
         --source datasets=$S/datasets-2.19.2-py3-none-any \\
         --source accelerate=$S/accelerate-0.34.2-py3-none-any \\
         --source vllm=$S/vllm-0.3.3-cp311-cp311-manylinux1_x86_64 \\
-        --source vllm=$S/vllm-0.6.3-cp38-abi3-manylinux1_x86_64
+        --source vllm=$S/vllm-0.6.3-cp38-abi3-manylinux1_x86_64 \\
+        --source paddlenlp=$S/paddlenlp-2.8.1-py3-none-any \\
+        --source modelscope=$S/modelscope-1.40.2-py3-none-any \\
+        --source haystack_ai=$S/haystack_ai-3.4.1-py3-none-any/haystack \\
+        --source farm_haystack=$S/farm_haystack-1.26.4.post0-py3-none-any/haystack \\
+        --source nemo_toolkit=$S/nemo_toolkit-1.23.0-py3-none-any/nemo \\
+        --source nemo_toolkit=$S/nemo_toolkit-3.0.0-py3-none-any/nemo \\
+        --source allennlp=$S/allennlp-2.10.1-py3-none-any \\
+        --source fairseq=$S/fairseq-0.12.2/fairseq \\
+        --source simpletransformers=$S/simpletransformers-0.70.8-py3-none-any \\
+        --source keras_hub=$S/keras_hub-0.32.0-py3-none-any \\
+        --source tf_keras=$S/tf_keras-2.21.0-py3-none-any \\
+        --source unsloth=$S/unsloth-2026.10.9-py3-none-any \\
+        --source torchtune=$S/torchtune-0.6.1-py3-none-any \\
+        --source llama_index_core=$S/llama_index_core-0.14.25-py3-none-any/llama_index \\
+        --source langchain_text_splitters=$S/langchain_text_splitters-1.1.3-py3-none-any \\
+        --source lm_eval=$S/lm_eval-0.4.13-py3-none-any \\
+        --source stanza=$S/stanza-1.15.0-py3-none-any \\
+        --source adapters=$S/adapters-1.3.0-py3-none-any \\
+        --source torchmetrics=$S/torchmetrics-1.9.0-py3-none-any \\
+        --source flax=$S/flax-0.12.8-py3-none-any
 
 (a core library given more than once, as trl here, is read once per release; the latest one
 given first keeps the first-found source lines of the rows it shares with older ones.)
 
-(sdists, such as llama-cpp-python 0.3.36, axolotl 0.9.2, AutoAWQ 0.2.9 and openai-whisper, unpack
+(folder names are written out in full: a glob glued to ``NAME=`` is not expanded by the shell;
+sdists, such as llama-cpp-python 0.3.36, axolotl 0.9.2, AutoAWQ 0.2.9 and openai-whisper, unpack
 with ``tar xzf``; llama-cpp-python's sdist cannot be fetched with ``pip download``, which tries to
 build it: take the file from the index. Megatron-Core is read at 0.9.0, the newest wheel the index
 holds for Python 3.11.)

@@ -120,7 +120,7 @@ HUMAN = {
         "Rows of different lengths were never padded [ragged_batch_no_padding, confidence 86%]\nCause: A batch was built from sequences of different lengths without padding, so they cannot form one tensor.\nFix: tokenizer(texts, padding=True, truncation=True, return_tensors='pt'), or DataCollatorWithPadding(tokenizer) / seqfit.Collator(tokenizer) as data_collator; a Trainer given the tokenizer pads by itself: Trainer(..., processing_class=tokenizer) (tokenizer=tokenizer before transformers 4.46)"),
     'missing_pad_token': (
         "ValueError: Asking to pad but the tokenizer does not have a padding token. Please select a token to use as `pad_token` `(tokenizer.pad_token = tokenizer.eos_token e.g.)` or add a new pad token via `tokenizer.add_special_tokens({'pad_token': '[PAD]'})`.",
-        'The tokenizer has no pad token [missing_pad_token, confidence 99%]\nCause: Rows of different lengths must be padded, but this tokenizer (often GPT-2 or Llama) defines no pad token, and the model has no pad_token_id.\nFix: tokenizer.pad_token = tokenizer.eos_token; model.config.pad_token_id = tokenizer.pad_token_id'),
+        'The tokenizer has no pad token [missing_pad_token, confidence 100%]\nCause: Rows of different lengths must be padded, but this tokenizer (often GPT-2 or Llama) defines no pad token, and the model has no pad_token_id.\nFix: tokenizer.pad_token = tokenizer.eos_token; model.config.pad_token_id = tokenizer.pad_token_id'),
     'shape_mismatch': (
         "TypeError: BertModel.forward() got multiple values for keyword argument 'attention_mask'",
         "Inputs whose shapes disagree [shape_mismatch, confidence 86%]\nCause: Two inputs of the forward pass have different shapes: an attention_mask or labels built separately from the ids, or a keyword passed twice.\nFix: build ids, mask and labels in one tokenizer call and pass them once: model(**tokenizer(texts, padding=True, return_tensors='pt'), labels=labels)"),
@@ -186,7 +186,7 @@ HUMAN = {
         "A class label outside the model's classes [label_out_of_range, confidence 86%]\nCause: A label (7) is not one of the model's classes: the classification head has one output per class, and the loss cannot score a class it does not have.\nFix: load the model with the number of classes in the data: AutoModelForSequenceClassification.from_pretrained(name, num_labels=N) (or token classification), labels 0..N-1; use -100 for tokens without a label\nEvidence: index=7"),
     'truncation_padding_options': (
         'ValueError: Truncation and padding are both activated but truncation length (10) is not a multiple of pad_to_multiple_of (8).',
-        "Truncation or padding options that conflict or do nothing [truncation_padding_options, confidence 92%]\nCause: The tokenizer was given padding or truncation options it cannot honour together (a max_length without truncation=True, padding='max_length' without a max_length, a length that is not a multiple of pad_to_multiple_of, or a value that is not valid), so it ignored or refused them.\nFix: tokenizer(texts, padding='max_length', truncation=True, max_length=N) with N from seqfit inspect MODEL, or padding=True for the longest row of each batch\nEvidence: limit=10, multiple=8"),
+        "Truncation or padding options that conflict or do nothing [truncation_padding_options, confidence 99%]\nCause: The tokenizer was given padding or truncation options it cannot honour together (a max_length without truncation=True, padding='max_length' without a max_length, a length that is not a multiple of pad_to_multiple_of, or a value that is not valid), so it ignored or refused them.\nFix: tokenizer(texts, padding='max_length', truncation=True, max_length=N) with N from seqfit inspect MODEL, or padding=True for the longest row of each batch\nEvidence: limit=10, multiple=8"),
     'unknown': (
         'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.11 GiB of which 1.2 GiB is free.',
         'Not a length, padding or vocabulary error seqfit recognises [unknown, confidence 100%]\nCause: Nothing in this text matches the length, padding, mask or vocabulary errors seqfit knows.\nFix: read the last line of the traceback; if the model is involved, seqfit.check(batch, model=model) validates the batch'),
@@ -240,8 +240,6 @@ MORE = [
      "    label_ids.append(labels[word_idx])\nIndexError: list index out of range",
      "label_alignment", {}),
     ("IndexError: list index out of range", "unknown", {}),
-    ("ValueError: The number of labels (12) does not match the number of classes of the model "
-     "(2)", "label_out_of_range", {}),
     # a loss whose batch sizes disagree: rows of a batch (labels built for another batch), or
     # the flattened tokens of a causal LM whose labels are longer than the ids
     ('  File "/env/site-packages/transformers/models/bert/modeling_bert.py", line 1599, in '

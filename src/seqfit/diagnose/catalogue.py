@@ -336,7 +336,9 @@ def _numbers(row: Row, hit: re.Match[str]) -> dict[str, Any]:
         if key == "shape":
             if ints:
                 evidence.setdefault("shape", ints)
-        elif len(ints) == 1 and re.fullmatch(r"\s*[(=]?\s*-?\d+\s*[)]?\s*", value):
+        elif len(ints) == 1 and re.fullmatch(r"\s*[(=]?\s*-?\d+\s*[)]?\s*", value) and (
+                ints[0] >= 0 or key == "index"):
+            # (a negative count is a room that ran out, not a length or a limit)
             evidence.setdefault(key, ints[0])
     return evidence
 
