@@ -657,18 +657,17 @@ def _sources(specs: list[str]) -> list[tuple[str, Path]]:
     ``--source`` in the order given; a library given more than once (two releases of vllm, of
     trl) is read once per folder. ``NAME=DIR`` reads ``DIR/NAME`` when there is one, else
     ``DIR`` itself (a namespace part such as ``optimum_onnx=.../optimum``)."""
-    core: dict[str, list[Path]] = {name: [SITE / name] for name in ("tokenizers", "torch",
-                                                                     "accelerate", "pyarrow")}
-    given: set[str] = set()
+    installed = {name: [SITE / name] for name in ("tokenizers", "torch", "accelerate", "pyarrow")}
+    given: dict[str, list[Path]] = {}
     others: list[tuple[str, Path]] = []
     for spec in specs:
         name, _, folder = spec.partition("=")
         root = Path(folder) / name if (Path(folder) / name).is_dir() else Path(folder)
         if name in CORE:
-            core[name] = [*core[name], root] if name in given else [root]
-            given.add(name)
+            given.setdefault(name, []).append(root)
         else:
             others.append((name, root))
+    core = {**installed, **given}
     return [(name, root) for name in CORE for root in core.get(name, [])] + others
 
 

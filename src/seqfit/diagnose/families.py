@@ -120,10 +120,10 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                        r"must be within|\bvalid range\b"),
     "label": _C(r"\blabels?\b|\btargets?\b|\bclass(?:es)?\b|num_labels|n_classes|id2label|"
                 r"label_ids"),
-    # how many labels a model has: "config.num_labels should be 2", "Incorrect number of labels",
-    # "expects a model with 1 output label"
     # what a loss compares the labels with
     "logits": _C(r"\blogits\b|\bpreds\b|\bpredictions\b"),
+    # how many labels a model has: "config.num_labels should be 2", "Incorrect number of labels",
+    # "expects a model with 1 output label"
     "label_count": _C(r"num_labels|num_classes|n_classes|number of (?:labels|classes)|"
                       r"\d+ output labels?"),
     # a config's own map of the labels: num_labels against id2label is a config's consistency
@@ -133,10 +133,10 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                    r"should be \d|must be \d|\bexpects?\b|only supports?"),
     # the inputs that carry ids (the mask and labels are read apart)
     "ids_input": _C(r"input_ids|position_ids|inputs_embeds|decoder_input_ids|token_type_ids"),
-    # a minimum the input must reach: "must be greater than or equal to", "at least", "no less
-    # than" (transformers' span and window checks)
     # below a stated minimum: "smaller than the minimum length required by the model (8)"
     "below_min": _C(r"(?:smaller|shorter|less|fewer) than (?:the )?(?:minimum|min\b|required)"),
+    # a minimum the input must reach: "must be greater than or equal to", "at least", "no less
+    # than" (transformers' span and window checks)
     "min_required": _C(r"(?:must|should|has to|have to|needs? to) (?:be|have) (?:greater than or "
                        r"equal to|at least|no less than|>=)"),
     # no room left for the output: "Calculated available context size -214 was not

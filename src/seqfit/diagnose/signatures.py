@@ -111,6 +111,12 @@ def innermost(frames: tuple[str, ...], count: int = 4) -> str:
     return "\n".join((own or list(frames))[-count:])
 
 
+#: The cause of an index past each embedding table.
+TABLE_CODES: dict[str, Code] = {"type": "token_type_out_of_range",
+                                "position": "over_max_positions",
+                                "vocab": "token_id_out_of_vocab"}
+
+
 def _table_of(line: str) -> str | None:
     """Which table a line of model code indexes: 'type', 'position', 'vocab' or None."""
     if TYPE_FRAME.search(line):
@@ -140,15 +146,12 @@ def _failing_table(frames: tuple[str, ...], text: str, at: int) -> str | None:
 def index_out_of_range(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     """torch's 'index out of range in self' comes from whichever embedding overflowed."""
     table = _failing_table(frames, text, match.start())
-    if table == "type":
-        return [Vote("token_type_out_of_range", 4.0)]
     if table == "position":
         where = "\n".join(frames) + "\n" + text[:match.start()]
         if GENERATE.search(where) and not ENCODER_PASS.search(innermost(frames, 6) or where):
             return [Vote("generation_length", 4.5), Vote("over_max_positions", 2.0)]
-        return [Vote("over_max_positions", 4.0)]
-    if table == "vocab":
-        return [Vote("token_id_out_of_vocab", 4.0)]
+    if table is not None:
+        return [Vote(TABLE_CODES[table], 4.0)]
     biggest = MAX_ID.search(text)
     if biggest and int(biggest.group(1)) >= LONGEST_TABLE:
         # the largest id printed beside the error is beyond any position table: a token id
@@ -268,12 +271,12 @@ def batch_size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]
     """'Expected input batch_size (A) to match target batch_size (B)' from a loss."""
     a, b = int(match.group(1)), int(match.group(2))
     evidence = {"length": a, "other": b}
-    if not TOKEN_CLASSIFICATION.search(text) and (ONE_LABEL_PER_ROW.search(text) or
-                                                  max(a, b) <= ROWS_AT_MOST):
+    tokens = bool(TOKEN_CLASSIFICATION.search(text))
+    if not tokens and (ONE_LABEL_PER_ROW.search(text) or max(a, b) <= ROWS_AT_MOST):
         # a head whose labels line up with the rows (or with the ids, shifted), or two sizes
         # of batches, not of tokens: labels built for another batch, or of another length
         return [Vote("shape_mismatch", 4.0, evidence), Vote("label_alignment", 1.0, evidence)]
-    if TOKEN_CLASSIFICATION.search(text) or (min(a, b) >= 8 and math.gcd(a, b) > 1):
+    if tokens or (min(a, b) >= 8 and math.gcd(a, b) > 1):
         # token labels are flattened to batch x length: both sizes are token counts, not rows
         return [Vote("label_alignment", 4.0, evidence), Vote("shape_mismatch", 1.0)]
     return [Vote("shape_mismatch", 3.0, evidence), Vote("label_alignment", 1.5,
@@ -333,15 +336,8 @@ def device_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
         return [Vote("label_out_of_range", 5.0), Vote("cuda_device_side_assert", 2.0)]
     table = _failing_table(frames, text, match.start())
     if table is not None:
-        code: Code = TABLE_CODES[table]
-        return [Vote(code, 4.5), Vote("cuda_device_side_assert", 2.0)]
+        return [Vote(TABLE_CODES[table], 4.5), Vote("cuda_device_side_assert", 2.0)]
     return [Vote("cuda_device_side_assert", 4.0)]
-
-
-#: The cause of an index past each embedding table.
-TABLE_CODES: dict[str, Code] = {"type": "token_type_out_of_range",
-                                "position": "over_max_positions",
-                                "vocab": "token_id_out_of_vocab"}
 
 
 def context_length(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
