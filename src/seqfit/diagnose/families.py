@@ -67,8 +67,10 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                   # two numbers set against each other: "input_ids.max() is 50261 but the
                   # embedding matrix has 50257 rows", "Got: 256 but expected: 128"
                   r"\b\d+\b[^\d\n]{0,60}\bbut\b[^\d\n]{0,60}\b\d+\b|"
-                  # a limit, then what came: "Maximum sequence length 512, got 613"
-                  r"\b(?:max\w*|limit)\b[^.\n]{0,40}\d+\W{0,3}(?:but )?got\b"),
+                  # a limit, then what came: "Maximum sequence length 512, got 613", "supports
+                  # at most 4096 tokens, got 5000"
+                  r"\b(?:max\w*|limit|at most|up to)\b[^.\n]{0,40}\d+(?: tokens)?\W{0,3}"
+                  r"(?:but )?got\b"),
     "position": _C(r"\bpositions?\b|position_\w+|positional|embed_positions|\bwpe\b|"
                    r"\w+_positions\b"),
     "seqlen_strict": _C(r"sequence[ _]length|seq_len\w*|sequence_length|input[ _]length|"
