@@ -360,6 +360,41 @@ MORE = [
     # a dataset named in passing is not a table's columns
     ("ValueError: Training example is too long (3100 > 2048); drop it from the dataset or raise "
      "max_seq_len", "over_max_positions", {"length": 3100, "limit": 2048}),
+    # a limit, then what was asked for; "seq len" in words
+    ("AssertionError: Engine built with max seq len 4096, requested seq len is 6000",
+     "over_max_positions", {}),
+    ("RuntimeError: The document could not fit in the model's context window.",
+     "over_max_positions", {}),
+    # token ids out of range name no vocabulary, and may be hyphenated
+    ("WARNING  replaced 2 out-of-range token ids with the unk id (valid range: [0, 50257))",
+     "token_id_out_of_vocab", {}),
+    # a bare assert that keeps ids below the vocabulary
+    ('  File "/srv/app/model.py", line 41, in forward\n    assert (ids < self.vocab_size).all()\n'
+     "AssertionError", "token_id_out_of_vocab", {}),
+    ("ValueError: mask last dim 300 must equal sequence length 256", "shape_mismatch", {}),
+    # a whole table of positions added to the input (speech and seq2seq toolkits)
+    ('  File "/srv/asr/model.py", line 88, in encode\n    x = x + self.positional_encoding(x)\n'
+     "RuntimeError: The size of tensor a (3100) must match the size of tensor b (2500) at "
+     "non-singleton dimension 1", "over_max_positions", {"length": 3100, "limit": 2500}),
+    # CLIP's token table
+    ('  File "/srv/clip/model.py", line 333, in encode_text\n    x = self.token_embedding(text)\n'
+     '  File "/env/lib/python3.11/site-packages/torch/nn/functional.py", line 2551, in embedding\n'
+     "    return torch.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)\n"
+     "IndexError: index out of range in self", "token_id_out_of_vocab", {}),
+    # a reply cut by its token budget; the usage's audio_tokens count is no audio
+    ("openai.LengthFinishReasonError: Could not parse response content as the length limit was "
+     "reached - CompletionUsage(completion_tokens=1024, prompt_tokens=900, total_tokens=1924, "
+     "prompt_tokens_details=PromptTokensDetails(audio_tokens=0, cached_tokens=0))",
+     "generation_length", {}),
+    # an error quoted in a paragraph is read without the paragraph's other topics
+    ("I spent the whole day on this and checked that there are no NaN values and that the GPU has "
+     "memory to spare, yet building the dataset with from_tensor_slices fails with ValueError: "
+     "Can't convert non-rectangular Python sequence to Tensor. and nothing more useful in the "
+     "output, so any idea what I am missing here would help, thanks a lot in advance to everyone",
+     "ragged_batch_no_padding", {}),
+    # a rate limit counts tokens per minute, not an input's length
+    ("openai.RateLimitError: Rate limit reached for gpt-4o on tokens per min (TPM): Limit 30000, "
+     "Used 29000, Requested 2500.", "unknown", {}),
 ]
 
 

@@ -185,10 +185,28 @@ def last_error_line(message: str) -> str:
 def _focus(message: str) -> str:
     """The lines of a message that read like one: error, warning and log lines (a long run of
     other text gives the nearest-wording search nothing but noise)."""
-    lines = [line for line in message.splitlines() if line.strip()]
+    lines = [_quoted(line) for line in message.splitlines() if line.strip()]
     keep = [line for line in lines if FATAL.search(line) or re.search(
         r"warn|error|\[transformers\]", line, re.I)]
     return _plain("\n".join((keep or lines)[-6:]))
+
+
+PROSE_LINE = 300  # characters of a line that is a paragraph of prose, not a message
+#: An error quoted inside a paragraph, up to the end of its sentence: "... which is exactly where
+#: it stops with ValueError: Can't convert non-rectangular Python sequence to Tensor. and ..."
+QUOTED = re.compile(r"\b(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception): .{10,240}?(?:[.!?](?=\s|$)|$)")
+
+
+def _quoted(line: str) -> str:
+    """A long line of prose is read as the error it quotes (its other words, "I checked there
+    are no NaN texts", speak of other topics); any other line as it is."""
+    if len(line) <= PROSE_LINE:
+        return line
+    found = QUOTED.search(line, QUOTED_AFTER)
+    return found.group(0) if found else line
+
+
+QUOTED_AFTER = 40  # characters of prose before a quoted error (a line that starts with one is it)
 
 
 #: What a message says besides its words: file paths ("/onnxruntime/core/providers/cpu/...h:560"

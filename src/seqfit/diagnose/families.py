@@ -43,7 +43,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # what the message is about
     "input": _C(r"\b(?:inputs?|prompts?|sequences?|texts?|query|queries|requests?|messages|"
                 r"documents?|tokens|token indices|input_ids|ids|captions?|sentences?)\b"),
-    "seqlen": _C(r"sequence[ _]length|seq_len\w*|sequence_length|input[ _]length|"
+    "seqlen": _C(r"sequence[ _]length|seq[ _]len\w*|sequence_length|input[ _]length|"
                  r"prompt[ _]length|number of tokens|num_tokens|n_tokens|\blength\b|\blen\b|"
                  r"_len\b|_length\b|\b\d+ tokens\b"),
     "limit": _C(r"\bmax(?:imum)?\b|\bmax_(?!new_tokens\b|tokens\b)\w+|\blimits?\b|"
@@ -70,10 +70,17 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                   # a limit, then what came: "Maximum sequence length 512, got 613", "supports
                   # at most 4096 tokens, got 5000"
                   r"\b(?:max\w*|limit|at most|up to)\b[^.\n]{0,40}\d+(?: tokens)?\W{0,3}"
-                  r"(?:but )?got\b"),
+                  r"(?:but )?got\b|"
+                  # a limit, then what was asked for: "Model initialized with max seq len 8192,
+                  # requested seq len is 32768"
+                  r"\b(?:max\w*|limit)\b[^.\n]{0,40}\d+[^.\n]{0,40}\b(?:requested|given|received|"
+                  r"passed)\b[^.\n]{0,30}\d+|"
+                  # "a single example couldn't fit in the model's context window"
+                  r"\b(?:does not|doesn t|do not|don t|could not|couldn t|cannot|can t|will not|"
+                  r"won t) fit\b"),
     "position": _C(r"\bpositions?\b|position_\w+|positional|embed_positions|\bwpe\b|"
                    r"\w+_positions\b"),
-    "seqlen_strict": _C(r"sequence[ _]length|seq_len\w*|sequence_length|input[ _]length|"
+    "seqlen_strict": _C(r"sequence[ _]length|seq[ _]len\w*|sequence_length|input[ _]length|"
                         r"sequence of length|"
                         r"prompt[ _]length|number of tokens|num_tokens|\btokens\b|"
                         r"input (?:sequence|text)"),
@@ -116,11 +123,15 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                 r"embed_tokens|\bpiece\b|len\(tokenizer\)|"
                 # SentencePiece: "piece id is out of range"
                 r"piece[ _]id|sentencepiece"),
-    "ids": _C(r"\bids?\b|token[ _]ids?|input_ids|\bindex\b|\bindices\b|\bidx\b"),
-    "out_of_range": _C(r"out of (?:range|bounds)|\boutside\b|not in \[|not contained|"
+    "ids": _C(r"\bids?\b|token[ _]ids?|input_ids|\bindex\b|\bindices\b|\bidx\b|"
+              # what an assert keeps below the vocabulary: "assert torch.all(input <
+              # self.vocab_size)"
+              r"\b(?:input|inputs|ids|tokens|\w+_ids)\)?\s*<=?\s*(?:self\.)?(?:config\.)?vocab_size"),
+    "out_of_range": _C(r"out[- ]of[- ](?:range|bounds)|\boutside\b|not in \[|not contained|"
                        r"out of (?:the )?\w+ range|out of (?:the )?vocab\w*|"
                        r"must be within|\bvalid range\b"),
     "label": _C(r"\blabels?\b|\btargets?\b|\bclass(?:es)?\b|num_labels|n_classes|id2label|"
+                r"\b(?:true|gold|target|pred\w*)_(?:classes|labels?)\b|"
                 r"label_ids"),
     # what a loss compares the labels with
     "logits": _C(r"\blogits\b|\bpreds\b|\bpredictions\b"),
@@ -133,6 +144,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # what was given against what is required: "..., but it is 5", "instead of 2", "requires"
     "required": _C(r"\bbut (?:it )?(?:is|was|got|has)\b|\binstead of\b|\brequires?\b|"
                    r"should be \d|must be \d|\bexpects?\b|only supports?"),
+    # ids of tokens by name (a vocabulary is what they index): "replaced 3 out-of-range token ids"
+    "token_ids": _C(r"token[ _]ids?\b|\btoken indices\b|input_ids"),
     # the inputs that carry ids (the mask and labels are read apart)
     "ids_input": _C(r"input_ids|position_ids|inputs_embeds|decoder_input_ids|token_type_ids"),
     # below a stated minimum: "smaller than the minimum length required by the model (8)"
@@ -158,6 +171,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                      r"\bin the completion\b|max_(?:output|completion)_tokens|"
                      r"(?:output|completion|generated) tokens|tokens? to generate|"
                      r"\boutput_len(?:gth)?\b|"
+                     # a reply cut by its token budget: OpenAI's finish_reason "length"
+                     r"length limit was reached|finish_reason\W+length\b|"
                      # the room kept for the reply: "and the answer (500 tokens) should be
                      # within the max token limit"
                      r"\b(?:answer|completion|output|response|reply) \(\d+ tokens\)"),
@@ -186,6 +201,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "mismatch": _C(r"mismatch|must match|doesn t match|does not match|don t match|"
                    r"same shape|inconsistent|incompatible|should be of size|does not align|"
                    r"not the same|is different from|not equal|"
+                   # "attention_mask last dim 256 must equal text length 300"
+                   r"(?:must|should) (?:be )?equal\b|"
                    # what was given, then what it should be: "attention mask has length 613,
                    # but its length should be 512", "shape: (2, 613); expected: (2, 512)"
                    r"\bbut (?:its |the )?(?:length|shape|size) (?:should|must) be\b|"
@@ -230,7 +247,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "assert": _C(r"device-side assert|srcindex|cudaerrorassert|assertion .{0,80} failed"),
     # the words of text models' inputs: a keyword family needs one of them (torch and Arrow say
     # "same length", "multiple of" and "shape mismatch" of any tensor)
-    "domain": _C(r"\btokens?\b|tokeniz\w*|\bsequences?\b|seq_len\w*|sequence_length|vocab\w*|"
+    "domain": _C(r"\btokens?\b|tokeniz\w*|\bsequences?\b|seq[ _]len\w*|sequence_length|vocab\w*|"
                  r"attention[ _]mask|\bpad[ _]token|padding[ _]token|pad_token\w*|\bprompts?\b|"
                  r"generat\w*|max_length|max_new_tokens|\bmax_tokens\b|model_max_length|"
                  r"max_position\w*|position_ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
@@ -239,6 +256,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"padding[ _]side|\bembeddings?\b|text_pair|word pieces|onnx\w*|tensorrt|"
                  r"tflite|\bcollat\w*|overflow_to_sample_mapping|\bnum_labels\b|"
                  r"chunk[ _](?:overlap|size)|tokens_per_chunk|"
+                 # a hosted API's usage counts: "CompletionUsage(completion_tokens=512, ...)"
+                 r"\b(?:prompt|completion)_tokens\b|"
                  # torch.export fixing an input's length: "shape[1] is specialized at 128"
                  r"\bspecializ\w* (?:at|to) \d+"),
     # what a message about input shape is not about
@@ -252,6 +271,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "files": _C(r"\bfiles?\b|\bdirectory\b|\bfolder\b|no such file|\bpath\b"),
     "install": _C(r"\bimport\w*|\bmodule\b|\binstall\w*|\bpip\b"),
     "nan": _C(r"\bnan\b|\binf\b|infinity"),
+    # a hosted API's rate limits count tokens too: "Rate limit reached ... on tokens per min (TPM):
+    # Limit 10000, Used 8745, Requested 2030"
+    "quota": _C(r"rate[ _]limit|per min(?:ute)?\b|\btpm\b|\brpm\b|\bquota\b|too many requests"),
     # (a lone "Parameter" is not a model's: TensorRT says "Parameter check failed")
     "weights": _C(r"state_dict|checkpoint|\bweights?\b|\bparams?\b|\bparameters\b|"
                   r"safetensors|copying a param"),
@@ -261,7 +283,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "architecture": _C(r"hidden_size|num_attention_heads|num_key_value_heads|head_dim|"
                        r"num_hidden_layers|intermediate_size|\brope\w*|rotary|"
                        r"original_max_position_embeddings"),
-    "media": _C(r"\bimages?\b|pixel|\bpatch\w*|audio|video|\bframes?\b|\bmel\b|vision|"
+    "media": _C(r"\bimages?\b|pixel|\bpatch\w*|audio(?!_tokens)|video|\bframes?\b|\bmel\b|vision|"
                 r"spectrogram|sampling.rate|waveform|channels|input features?\b|\bctc\b|"
                 r"time reduction"),
 }
@@ -269,7 +291,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
 #: Concepts that say a message is about something else than input shape: with one of them, a
 #: keyword family alone does not make a diagnosis.
 OFF_TOPIC = frozenset({"memory", "dtype", "device", "hub", "files", "install", "nan", "weights",
-                       "media", "architecture"})
+                       "media", "architecture", "quota"})
 
 WORD = re.compile(r"[a-z][a-z0-9_]*[a-z0-9]|[a-z]")
 #: Changes when the terms of a text change: the stored wording index is rebuilt then.
@@ -440,6 +462,10 @@ FAMILIES: tuple[Family, ...] = (
             none_of="mask|label|export|table_shape|vocab|fixed"),
     _family("token_id_out_of_vocab", "ids", "vocab", "out_of_range|compare",
             none_of="token_type|label"),
+    # token ids out of range need not name the vocabulary: "replaced 3 out-of-range token ids
+    # with 0 (valid range: [0, 32000))"
+    _family("token_id_out_of_vocab", "token_ids", "out_of_range",
+            none_of="token_type|label|position|vocab"),
     _family("token_type_out_of_range", "token_type", "out_of_range|limit"),
     _family("unexpected_token_type_ids", "token_type", "unexpected"),
     _family("ragged_batch_no_padding", "ragged", "stackable",

@@ -53,12 +53,19 @@ def simple(code: Code, weight: float = 3.0, **groups: int
 
 POSITION_FRAME = re.compile(r"position_embeddings|embed_positions|\bwpe\b|position_ids|"
                             r"create_position_ids|PositionalEmbedding|position_embedding_type|"
+
                             r"token_type_ids\[|buffered_token_type_ids|position_bias|"
                             r"sinusoidal|rotary|\bsincos\b|"
                             # OPT/BART learned positions: "super().forward(positions + offset)"
                             r"\bpositions\b", re.I)
+#: Positions added to the input as a whole table (speech and seq2seq toolkits: "src = src +
+#: self.positional_encoding(src)"): the add fails on a length mismatch, never a GPU index. (OPT's
+#: "inputs_embeds + pos_embeds" is not one: its positions are counted from the attention mask.)
+ADDED_POSITIONS = re.compile(r"positional_?(?:encoding|embedding)|\bpos_enc\w*", re.I)
 VOCAB_FRAME = re.compile(r"word_embeddings|\bwte\b|embed_tokens|self\.shared|inputs_embeds = "
-                         r"self\.embed|get_input_embeddings|\.embedding\(input_ids", re.I)
+                         r"self\.embed|get_input_embeddings|\.embedding\(input_ids|"
+                         # CLIP's and nanoGPT-style names, GPT-NeoX's, Llama's original code
+                         r"token_embedding|\btok_emb\w*|\bembed_in\b|tok_embeddings", re.I)
 TYPE_FRAME = re.compile(r"token_type_embeddings", re.I)
 #: Frames of image libraries: their tensors' sizes are channels and pixels, not tokens.
 IMAGE_FRAME = re.compile(r"torchvision|[/\\]PIL[/\\]|image_processing|image_transforms|"
@@ -178,6 +185,8 @@ def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
         # ALiBi is built from the attention mask: a mask of another length than the ids
         return [Vote("shape_mismatch", 3.5, shapes)]
     table = _failing_table(frames, text, match.start())
+    if table is None and ADDED_POSITIONS.search(_failing_line(frames)):
+        table = "position"  # a table of positions added to the input: its length is the limit
     if table == "position" and a < b:
         # fewer tokens than the positions added to them: positions of a fixed length, as a
         # traced or exported graph keeps the example's
