@@ -37,7 +37,13 @@ Older releases of the core libraries people still run are read beside the latest
 sentence-transformers, peft, datasets, accelerate, vLLM), and the NLP toolkits whose messages
 users paste (paddlenlp, modelscope, Haystack 1 and 2, NeMo 1.23 and 3.0, AllenNLP, fairseq,
 simpletransformers, keras-hub, tf-keras, unsloth, torchtune, llama-index, LangChain's text
-splitters, lm-eval, stanza, adapters, torchmetrics, flax).
+splitters, lm-eval, stanza, adapters, torchmetrics, flax). Last, the packages a fourth blind set
+was written from: diffusers, open_clip, gptqmodel, exllamav2, dspy, petals, instructor, guidance,
+faster-whisper, whisperx, OpenNMT-py, torchtext, fastai, bert-score, textattack, ludwig,
+autogluon.multimodal, spaCy, timm, speechbrain, torchaudio, and with ``--binary`` the strings of
+TFLite's interpreter (tflite-runtime). TensorFlow's graph asserts are read too
+(``tf.debugging.assert_less(ids, vocab, message=...)``, as transformers' TF models check ids and
+mask shapes), and printf conversions in compiled strings are fields.
 
 Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and unzip them under
 ``/work/mining-src/src/``; ``S`` below stands for that folder, ``H`` for the folder of unpacked
@@ -49,6 +55,7 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
     SPM=$S/sentencepiece-0.2.3-${W}_2_27_x86_64.manylinux_2_28_x86_64
     ONNX=$S/onnx-1.23.2-${W}_2_27_x86_64.manylinux_2_28_x86_64
     M=_x86_64.manylinux_2_17_x86_64; N=_x86_64.manylinux_2_28_x86_64
+    TFL=tflite_runtime/_pywrap_tensorflow_interpreter_wrapper.so
     .venv/bin/python scripts/mine_messages.py \\
         --transformers $H/{4.12.5,4.21.3,4.26.1,4.30.2,4.34.1,4.37.2,4.40.2,4.43.4,4.46.3} \\
             $H/{4.48.3,4.51.3,4.55.4,4.57.6,5.0.0} \\
@@ -136,10 +143,36 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
         --source stanza=$S/stanza-1.15.0-py3-none-any \\
         --source adapters=$S/adapters-1.3.0-py3-none-any \\
         --source torchmetrics=$S/torchmetrics-1.9.0-py3-none-any \\
-        --source flax=$S/flax-0.12.8-py3-none-any
+        --source flax=$S/flax-0.12.8-py3-none-any \\
+        --source diffusers=$S/diffusers-0.42.1-py3-none-any \\
+        --source open_clip_torch=$S/open_clip_torch-3.3.0-py3-none-any/open_clip \\
+        --source gptqmodel=$S/gptqmodel-7.7.0/gptqmodel \\
+        --source exllamav2=$S/exllamav2-0.3.2-py3-none-any \\
+        --source dspy=$S/dspy-3.4.1-py3-none-any \\
+        --source petals=$S/petals-2.2.0.post1-py3-none-any \\
+        --source instructor=$S/instructor-1.17.0-py3-none-any \\
+        --source guidance=$S/guidance-0.3.1-py3-none-any \\
+        --source faster_whisper=$S/faster_whisper-1.2.1-py3-none-any \\
+        --source whisperx=$S/whisperx-3.8.6-py3-none-any \\
+        --source OpenNMT_py=$S/OpenNMT_py-3.5.1-py3-none-any/onmt \\
+        --source torchtext=$S/torchtext-0.18.0-${W}1_x86_64 \\
+        --source fastai=$S/fastai-2.8.12-py3-none-any \\
+        --source bert_score=$S/bert_score-0.3.13-py3-none-any \\
+        --source textattack=$S/textattack-0.3.11-py3-none-any \\
+        --source ludwig=$S/ludwig-0.11.0/ludwig \\
+        --source autogluon_multimodal=$S/autogluon_multimodal-1.6.3-py3-none-any/autogluon \\
+        --source spacy=$S/spacy-3.8.18-${W}_2_24$N \\
+        --source timm=$S/timm-1.0.31-py3-none-any \\
+        --source speechbrain=$S/speechbrain-1.1.2-py3-none-any \\
+        --source torchaudio=$S/torchaudio-2.11.1-py3-none-manylinux_2_28_x86_64 \\
+        --binary tflite_runtime=$S/tflite_runtime-2.14.0-${W}2014_x86_64/$TFL
 
 (a core library given more than once, as trl here, is read once per release; the latest one
 given first keeps the first-found source lines of the rows it shares with older ones.)
+
+(gptqmodel 7.7.0 and ludwig 0.11.0 are sdists; OpenNMT-py's package is ``onmt``, open_clip's
+``open_clip`` and autogluon.multimodal's ``autogluon``: each is named so that its ``.dist-info``
+lies beside it.)
 
 (folder names are written out in full: a glob glued to ``NAME=`` is not expanded by the shell;
 sdists, such as llama-cpp-python 0.3.36, axolotl 0.9.2, AutoAWQ 0.2.9 and openai-whisper, unpack
@@ -190,6 +223,8 @@ TOPIC = re.compile(
     # onnxruntime's kernels: "indices element out of data bounds, idx=...", "Got invalid
     # dimensions for input: ...", "Attempting to broadcast an axis by a dimension other than 1."
     r"indices element out of data bounds|invalid dimensions for|broadcast an axis|"
+    # TFLite's interpreter: "Cannot set tensor: Dimension mismatch. Got 64 but expected 128"
+    r"dimension mismatch|"
     r"cannot be reshaped to", re.I)
 MIN_LITERAL = 14  # characters of fixed text a template needs to be recognisable at all
 
@@ -362,6 +397,13 @@ class Messages(ast.NodeVisitor):
         elif attr in ("_check", "_check_with", "_check_index", "_check_value") and (
                 owner.endswith("torch") or owner == "") and len(node.args) >= 2:
             self.add(node.args[-1], "raise RuntimeError", node.lineno)
+        elif attr.startswith("assert_") and re.search(r"\b(?:tf|debugging|jax|chex)\b", owner):
+            # TensorFlow's graph asserts (tf.debugging.assert_less(ids, vocab, message=...)):
+            # transformers' TF models check ids and mask shapes this way; they fail as
+            # InvalidArgumentError
+            for keyword in node.keywords:
+                if keyword.arg in ("message", "msg"):
+                    self.add(keyword.value, "raise InvalidArgumentError", node.lineno)
         self.generic_visit(node)
 
 
@@ -396,7 +438,7 @@ def binary_messages(path: Path, library: str) -> Iterator[Found]:
                 if later.startswith(") ") and len(later) >= 12:
                     text = text + "\x00" + later
                     break
-        if not _reads_like_a_message(text.replace("\x00", "0")):
+        if not _reads_like_a_message(PRINTF.sub("0", text.replace("\x00", "0"))):
             continue
         parts: list[tuple[str, str]] = []
         if text[:1] in ")], " or text[:1].islower():
@@ -404,7 +446,7 @@ def binary_messages(path: Path, library: str) -> Iterator[Found]:
         for i, piece in enumerate(text.split("\x00")):
             if i:
                 parts.append(("var", "value"))
-            parts.append(("lit", piece))
+            parts.extend(_printf_parts(piece))  # TFLite's "Got %d but expected %d"
         if text[-1:] in "([ :=" or text.endswith(("of ", "to ", "is ", "got ", "with ")):
             parts.append(("var", "value"))
         yield Found(parts, "binary", library, f"{path.name}", line_no)
@@ -449,6 +491,18 @@ def c_messages(root: Path, library: str, prefix: str) -> Iterator[Found]:
                 yield Found(parts, "c source", library, rel, source.count("\n", 0, run.start()) + 1)
 
 
+def _printf_parts(text: str) -> list[tuple[str, str]]:
+    """A literal whose printf conversions are fields."""
+    parts: list[tuple[str, str]] = []
+    at = 0
+    for conversion in PRINTF.finditer(text):
+        parts.append(("lit", text[at:conversion.start()].replace("%%", "%")))
+        parts.append(("var", "value"))
+        at = conversion.end()
+    parts.append(("lit", text[at:].replace("%%", "%")))
+    return parts
+
+
 def _c_parts(run: str) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = []
     for literal, macro in C_LITERAL.findall(run):
@@ -459,12 +513,7 @@ def _c_parts(run: str) -> list[tuple[str, str]]:
             continue
         text = literal.replace("\\n", " ").replace("\\t", " ").replace('\\"', '"')
         text = text.replace("\\\\", "\\")
-        at = 0
-        for conversion in PRINTF.finditer(text):
-            parts.append(("lit", text[at:conversion.start()].replace("%%", "%")))
-            parts.append(("var", "value"))
-            at = conversion.end()
-        parts.append(("lit", text[at:].replace("%%", "%")))
+        parts.extend(_printf_parts(text))
     return parts
 
 

@@ -11,6 +11,11 @@ the figure is printed per source, and the floors are what the engine reaches, no
   not mined - older releases of transformers, trl, vLLM, torch, sentence-transformers, tokenizers,
   and paddlenlp, modelscope, spaCy, TensorFlow, tf-keras, flax, accelerate, optimum - and 40
   off-topic texts), split the same way by a hash of the id.
+- ``errors/blind4.jsonl`` (210 texts: 100 messages read at their lines in 28 packages the
+  catalogue had not mined - diffusers, gptqmodel, espnet, ludwig, exllamav2, speechbrain,
+  torchaudio, timm, open_clip, dspy, petals, torchtext, ... -, 70 user reports and 40 off-topic
+  texts), split the same way. Its packages were mined after its first measurement, so its library
+  messages are in sample now.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ ERRORS = Path(__file__).parent / "errors"
 #: per set: top-1 on the texts about input shape (user reports and library sources), and
 #: unknown on the texts that are not
 FLOORS = {"blind.jsonl": (0.75, 0.97), "blind2.jsonl": (0.75, 0.88),
-          "blind3.jsonl": (0.75, 0.88)}
+          "blind3.jsonl": (0.75, 0.88), "blind4.jsonl": (0.6, 0.88)}
 
 
 def load_blind(name: str) -> list[dict]:

@@ -252,9 +252,9 @@ def wording_votes(catalogue: Catalogue, message: str) -> list[Vote]:
                     s >= best - MARGIN)
         return [_with_numbers(Vote(cast(Code, row.code), NEAR * best + (0.5 if agree else 0.0),
                                    {}, f"{SOFT}: {row.id} ({best:.2f})"), message)]
-    if off >= NEAR_MIN and off >= best:
+    if off >= NEAR_MIN and off >= best + MARGIN:
         return [Vote("unknown", NEAR * off, {}, f"{SOFT} is off-topic ({off:.2f})")]
-    return []  # an on-topic template as near as any off-topic one: the wording says nothing
+    return []  # templates of both sides about as near: the wording says nothing
 
 
 def model_votes(catalogue: Catalogue, message: str, votes: list[Vote]) -> list[Vote]:
