@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,9 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # the caches seqfit writes (the wording index as SQLite) go to a folder of this run, not to
+    # the user's ~/.cache; subprocesses of the tests inherit it
+    os.environ.setdefault("SEQFIT_CACHE_DIR", tempfile.mkdtemp(prefix="seqfit-cache-"))
     config.addinivalue_line(
         "markers", "extended: zoo architectures beyond the REQUIRED list (informative, still "
         "expected to pass)")

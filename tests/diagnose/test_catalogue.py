@@ -21,6 +21,7 @@ from seqfit.diagnose.catalogue import (
     Catalogue,
     Row,
     build_index,
+    digest,
     load,
     rare_words,
 )
@@ -152,6 +153,45 @@ def test_a_catalogue_of_other_rows_never_reads_the_committed_index() -> None:
     assert fewer._load_stored() == {}
     text, _ = render(ON_TOPIC[0])
     assert fewer.similar(text)  # built from its own rows
+
+
+QUERIES = ["ValueError: my loader says the document has too many tokens for this encoder",
+           "RuntimeError: the tokenizer defines no padding token for this batch",
+           "the quick brown fox", "CUDA out of memory while allocating the key cache"]
+
+
+def _fresh() -> Catalogue:
+    return dataclasses.replace(CATALOGUE, _compiled={}, _anchors={}, _required=[],
+                               _postings={}, _decoded={}, _idf={}, _model=None, _stored=None,
+                               _cache=None)
+
+
+def test_the_committed_index_is_cached_once_and_read_back_term_by_term(tmp_path) -> None:
+    """The first process parses the JSON index and writes the SQLite cache; the next reads only
+    its text's terms from it, never the JSON, and answers exactly as the JSON does."""
+    with mock.patch.dict("os.environ", {"SEQFIT_CACHE_DIR": str(tmp_path)}):
+        first = _fresh()
+        expected = [(first.similar(q), first.classify(q)) for q in QUERIES]
+        assert [p.name for p in tmp_path.iterdir()] == [f"index-{digest(ROWS)}.sqlite"]
+        second = _fresh()
+        with mock.patch.object(Catalogue, "_load_stored", side_effect=AssertionError("parsed")):
+            assert [(second.similar(q), second.classify(q)) for q in QUERIES] == expected
+        assert second._cache is not None and len(second._idf) < len(first._idf) / 10
+
+
+@pytest.mark.parametrize("broken", ["unwritable", "corrupt"])
+def test_a_cache_that_cannot_be_written_or_read_is_not_used(tmp_path, broken: str) -> None:
+    expected = [(CATALOGUE.similar(q), CATALOGUE.classify(q)) for q in QUERIES]
+    folder = tmp_path / "cache"
+    if broken == "unwritable":
+        folder.write_text("a file where the folder should be")
+    else:
+        folder.mkdir()
+        (folder / f"index-{digest(ROWS)}.sqlite").write_bytes(b"not a database")
+    with mock.patch.dict("os.environ", {"SEQFIT_CACHE_DIR": str(folder)}):
+        catalogue = _fresh()
+        assert [(catalogue.similar(q), catalogue.classify(q)) for q in QUERIES] == expected
+        assert catalogue._cache is None
 
 
 def _only_in(code: str, test) -> Row:

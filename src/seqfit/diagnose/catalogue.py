@@ -16,7 +16,11 @@ Two ways to read a text against it:
   of them, so a held-out message whose nearest neighbour is off-topic can still be placed by the
   words that all the messages of its code share.
 
-Nothing is read until the first call; nothing heavy is imported.
+Nothing is read until the first call; nothing heavy is imported. The wording index and the
+linear model are read from the committed ``messages.index.json`` once, and kept in a cache file
+(SQLite, in ``$SEQFIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/seqfit`` or ``~/.cache/seqfit``, named
+by the digest of the rows and the lexicon): later processes read only the terms of their text
+from it instead of parsing the whole index.
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ import hashlib
 import itertools
 import json
 import math
+import os
 import re
+import sqlite3
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -115,6 +122,7 @@ class Catalogue:
     _idf: dict[str, float] = field(default_factory=dict, repr=False)
     _model: dict[str, Any] | None = field(default=None, repr=False)
     _stored: dict[str, Any] | None = field(default=None, repr=False)
+    _cache: IndexCache | None = field(default=None, repr=False)
 
     def _load_stored(self) -> dict[str, Any]:
         """The committed wording index, if it was built for these rows; else an empty dict."""
@@ -170,15 +178,37 @@ class Catalogue:
 
     # --- wording families ----------------------------------------------------------------------
     def _vectorise(self) -> None:
-        if self._idf or not self.rows:
+        if self._idf or self._cache is not None or not self.rows:
+            return
+        self._cache = IndexCache.open(self._cache_path())
+        if self._cache is not None:
+            self._model = self._cache.model
             return
         stored = self._load_stored()
-        if "postings" not in stored:
+        committed = "postings" in stored
+        if not committed:
             stored = build_index(self.rows)
         self._idf = stored["idf"]
         self._postings = stored["postings"]
         self._model = stored.get("model")
         self._stored = None  # the parsed file is not needed any more
+        if committed:
+            IndexCache.write(self._cache_path(), stored)
+
+    def _cache_path(self) -> Path | None:
+        """Where the cache of the committed index lies (None for a catalogue of other rows,
+        which has no committed index)."""
+        if self.index_path is None or not self.index_path.is_file():
+            return None
+        return cache_dir() / f"index-{digest(self.rows)}.sqlite"
+
+    def _terms(self, found: Iterable[str]) -> dict[str, float]:
+        """The idf of each term of ``found`` the index knows (read from the cache, where the
+        postings and model weights of the same terms come along)."""
+        unique = set(found)
+        if self._cache is not None:
+            self._cache.fetch(unique, self._idf, self._postings, self._model)
+        return {t: self._idf[t] for t in unique if t in self._idf}
 
     def _rows_of(self, term: str) -> tuple[list[int], list[int]]:
         """The rows that hold ``term`` and its weight in each, decoded on first use."""
@@ -191,7 +221,8 @@ class Catalogue:
     def similar(self, text: str, *, limit: int = 5) -> list[tuple[Row, float]]:
         """The rows whose wording is nearest to ``text`` (cosine of tf-idf weights), best first."""
         self._vectorise()
-        query = _weights(terms(text), self._idf)
+        found = terms(text)
+        query = _weights(found, self._terms(found))
         if not query:
             return []
         scores: dict[int, float] = {}
@@ -210,7 +241,8 @@ class Catalogue:
         model = self._model
         if not model:
             return []
-        query = _weights(terms(text), self._idf)
+        found = terms(text)
+        query = _weights(found, self._terms(found))
         scores = [b / WEIGHT_SCALE for b in model["bias"]]
         for term, weight in query.items():
             flat = model["weights"].get(term, ())
@@ -220,6 +252,93 @@ class Catalogue:
 
 
 WEIGHT_SCALE = 10_000  # tf-idf weights are stored as whole numbers of 1/10,000
+
+
+def cache_dir() -> Path:
+    """Where seqfit keeps what it derives once and reads many times."""
+    given = os.environ.get("SEQFIT_CACHE_DIR")
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "seqfit"
+
+
+@dataclass
+class IndexCache:
+    """The committed wording index and linear model as an SQLite file, one row per term: a
+    process reads the few terms of its text instead of parsing the whole JSON index. Written
+    once per catalogue (named by its digest); unreadable or unwritable, it is simply not used."""
+
+    connection: sqlite3.Connection
+    model: dict[str, Any] | None
+    asked: set[str] = field(default_factory=set)  # terms looked up already, known or not
+
+    @classmethod
+    def open(cls, path: Path | None) -> IndexCache | None:
+        if path is None or not path.is_file():
+            return None
+        try:
+            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            head = dict(connection.execute("SELECT key, value FROM head"))
+            model = json.loads(head["model"])
+        except (sqlite3.Error, KeyError, ValueError):
+            return None
+        if model is not None:
+            model["weights"] = {}  # filled per term by fetch()
+        return cls(connection, model)
+
+    def fetch(self, terms: set[str], idf: dict[str, float], postings: dict[str, Any],
+              model: dict[str, Any] | None) -> None:
+        """Read the idf, postings and model weights of ``terms`` into the catalogue's tables
+        (those of the committed index, for the terms asked so far)."""
+        wanted = sorted(terms - self.asked)
+        self.asked.update(wanted)
+        for start in range(0, len(wanted), 500):  # SQLite's bound on parameters
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for term, value, posting, weights in self.connection.execute(
+                    f"SELECT term, idf, postings, weights FROM terms WHERE term IN ({marks})",
+                    chunk):
+                idf[term] = value
+                postings[term] = json.loads(posting)
+                if model is not None and weights:
+                    model["weights"][term] = json.loads(weights)
+
+    @staticmethod
+    def write(path: Path | None, stored: dict[str, Any]) -> None:
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        except OSError:
+            return  # no cache where none can be written
+        os.close(handle)
+        temporary = Path(name)
+        try:
+            _fill_cache(temporary, stored)
+            os.replace(temporary, path)  # whole or not at all, whatever runs beside
+        except (OSError, sqlite3.Error):
+            temporary.unlink(missing_ok=True)
+
+
+def _fill_cache(path: Path, stored: dict[str, Any]) -> None:
+    model = stored.get("model")
+    weights = model["weights"] if model else {}
+    head = {k: v for k, v in model.items() if k != "weights"} if model else None
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.execute("CREATE TABLE head (key TEXT PRIMARY KEY, value TEXT)")
+            connection.execute("CREATE TABLE terms (term TEXT PRIMARY KEY, idf REAL, "
+                               "postings TEXT, weights TEXT) WITHOUT ROWID")
+            connection.execute("INSERT INTO head VALUES ('model', ?)", (json.dumps(head),))
+            connection.executemany("INSERT INTO terms VALUES (?, ?, ?, ?)", (
+                (term, idf, json.dumps(stored["postings"].get(term, [[], []])),
+                 json.dumps(weights[term]) if term in weights else None)
+                for term, idf in stored["idf"].items()))
+    finally:
+        connection.close()
 
 
 def digest(rows: Sequence[Row]) -> str:
