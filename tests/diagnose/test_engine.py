@@ -392,6 +392,8 @@ MORE = [
      "Can't convert non-rectangular Python sequence to Tensor. and nothing more useful in the "
      "output, so any idea what I am missing here would help, thanks a lot in advance to everyone",
      "ragged_batch_no_padding", {}),
+    # a count of tokens an input went past is a limit
+    ("ValueError: The prompt has more than 2048 tokens; shorten it.", "over_max_positions", {}),
     # a rate limit counts tokens per minute, not an input's length
     ("openai.RateLimitError: Rate limit reached for gpt-4o on tokens per min (TPM): Limit 30000, "
      "Used 29000, Requested 2500.", "unknown", {}),

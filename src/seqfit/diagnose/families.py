@@ -53,6 +53,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                 # a count an input may not reach: "must have less than 1024 tokens" (TGI's
                 # validation), "no more than 512 tokens", "fewer than 4096 tokens"
                 r"(?:less|fewer|no more) than \d+ tokens|"
+                # a count an input went past: "longer than 4096 tokens", "more than 512 tokens"
+                r"(?:longer|more) than (?:the )?\d+ tokens|"
                 # "cannot exceed 4081" (Cohere), "must not exceed the model's limit"
                 r"(?:cannot|can not|must not|may not|should not|shall not) exceed"),
     "compare": _C(r"too long|too large|too big|longer than|exceed\w*|greater than|larger than|"
@@ -129,7 +131,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
               r"\b(?:input|inputs|ids|tokens|\w+_ids)\)?\s*<=?\s*(?:self\.)?(?:config\.)?vocab_size"),
     "out_of_range": _C(r"out[- ]of[- ](?:range|bounds)|\boutside\b|not in \[|not contained|"
                        r"out of (?:the )?\w+ range|out of (?:the )?vocab\w*|"
-                       r"must be within|\bvalid range\b"),
+                       r"must be within|\bvalid range\b|must be in (?:the )?range\b"),
     "label": _C(r"\blabels?\b|\btargets?\b|\bclass(?:es)?\b|num_labels|n_classes|id2label|"
                 r"\b(?:true|gold|target|pred\w*)_(?:classes|labels?)\b|"
                 r"label_ids"),
@@ -200,7 +202,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "shape": _C(r"\bshapes?\b|dimensions?|\bdims?\b|\b[1-4]-?d\b|\bsizes?\b|batch_size"),
     "mismatch": _C(r"mismatch|must match|doesn t match|does not match|don t match|"
                    r"same shape|inconsistent|incompatible|should be of size|does not align|"
-                   r"not the same|is different from|not equal|"
+                   r"not the same|is different from|not equal|same size|"
                    # "attention_mask last dim 256 must equal text length 300"
                    r"(?:must|should) (?:be )?equal\b|"
                    # what was given, then what it should be: "attention mask has length 613,
