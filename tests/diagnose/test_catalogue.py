@@ -32,9 +32,10 @@ ROWS = CATALOGUE.rows
 SAMPLES = (613, 512, 37, 9, 4099, 77, 130, 21)
 
 
-def render(row: Row) -> tuple[str, dict[str, int]]:
+def render(row: Row, filler: str = "input_ids") -> tuple[str, dict[str, int]]:
     """The template filled with distinct sample numbers (shapes as torch prints them, names as
-    words), prefixed as Python prints a raised error or a warning; and the numbers expected back."""
+    words: ``filler`` for a field that is neither a number nor glued to a word), prefixed as
+    Python prints a raised error or a warning; and the numbers expected back."""
     names = iter(re.findall(r"\(\?P<(\w+)>", row.matcher))
     expected: dict[str, int] = {}
     used: Counter[str] = Counter()
@@ -52,7 +53,7 @@ def render(row: Row) -> tuple[str, dict[str, int]]:
             return str(value)
         if re.match(r"\w", field.string[field.start() - 1:field.start()]):
             return "4"  # a field glued to a word runs on as a value would: "padding_c4"
-        return "input_ids"
+        return filler
 
     template = re.sub(r"(\{[^{}]*\})(?=[A-Za-z])", r"\1 ", row.template)  # a word apart
     body = FIELD.sub(fill, template.replace("{{", "\x00").replace("}}", "\x01"))
