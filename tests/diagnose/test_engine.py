@@ -392,6 +392,12 @@ MORE = [
      "Can't convert non-rectangular Python sequence to Tensor. and nothing more useful in the "
      "output, so any idea what I am missing here would help, thanks a lot in advance to everyone",
      "ragged_batch_no_padding", {}),
+    # an argument list in the traceback ("max_length, stride, ...") is no stride comparison
+    ('  File "/env/lib/python3.10/site-packages/transformers/tokenization_utils_fast.py", line '
+     "504, in _batch_encode_plus\n    encodings = self._tokenizer.encode_batch(batch, "
+     "truncation_strategy, max_length, stride, is_split_into_words)\nException: Truncation "
+     "error: Sequence to truncate too short to respect the provided max_length",
+     "pair_truncation", {}),
     # a count of tokens an input went past is a limit
     ("ValueError: The prompt has more than 2048 tokens; shorten it.", "over_max_positions", {}),
     # a rate limit counts tokens per minute, not an input's length

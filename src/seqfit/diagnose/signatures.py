@@ -587,8 +587,10 @@ SIGNATURES: tuple[Signature, ...] = (
          r"effective max length of (\d+)", simple("stride_overflow", 5.0, length=1, limit=2)),
     _sig("stride max_len", r"`stride` must be strictly less than `max_len=(\d+)`",
          simple("stride_overflow", 5.0, limit=1)),
-    _sig("stride", r"stride < max_len|stride.{0,60}(?:max_len|max_length|too (?:big|large|high))|"
-         r"(?:max_len|max_length).{0,60}stride", flag("stride_overflow", 4.0)),
+    # (no comma between: "max_length, stride, is_split_into_words" is an argument list of the
+    # traceback's code lines, not a comparison)
+    _sig("stride", r"stride < max_len|stride[^,\n]{0,60}(?:max_len|max_length|too (?:big|large|"
+         r"high))|(?:max_len|max_length)[^,\n]{0,60}stride", flag("stride_overflow", 4.0)),
     _sig("sentinel", r"1000000000000000019884624838656|int too big to convert|int too large to "
          r"convert to C|Python int too large|cannot fit 'int' into an index-sized integer|"
          r"Maximum allowed dimension exceeded|array is too big", huge_int),
