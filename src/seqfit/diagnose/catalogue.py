@@ -35,7 +35,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +131,7 @@ class Catalogue:
             if self.index_path is not None and self.index_path.is_file():
                 with self.index_path.open(encoding="utf-8") as stream:
                     stored = json.load(stream)
-                if stored.get("digest") == digest(self.rows):
+                if stored.get("digest") == self._digest:
                     self._stored = stored
         return self._stored
 
@@ -180,7 +180,8 @@ class Catalogue:
     def _vectorise(self) -> None:
         if self._idf or self._cache is not None or not self.rows:
             return
-        self._cache = IndexCache.open(self._cache_path())
+        path = self._cache_path()
+        self._cache = IndexCache.open(path)
         if self._cache is not None:
             self._model = self._cache.model
             return
@@ -193,14 +194,20 @@ class Catalogue:
         self._model = stored.get("model")
         self._stored = None  # the parsed file is not needed any more
         if committed:
-            IndexCache.write(self._cache_path(), stored)
+            IndexCache.write(path, stored)
 
     def _cache_path(self) -> Path | None:
         """Where the cache of the committed index lies (None for a catalogue of other rows,
         which has no committed index)."""
         if self.index_path is None or not self.index_path.is_file():
             return None
-        return cache_dir() / f"index-{digest(self.rows)}.sqlite"
+        return cache_dir() / f"index-{self._digest}.sqlite"
+
+    @cached_property
+    def _digest(self) -> str:
+        """:func:`digest` of the rows, computed once (the committed index and its cache are
+        both checked against it)."""
+        return digest(self.rows)
 
     def _terms(self, found: Iterable[str]) -> dict[str, float]:
         """The idf of each term of ``found`` the index knows (read from the cache, where the

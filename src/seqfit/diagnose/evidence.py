@@ -192,6 +192,7 @@ def _focus(message: str) -> str:
 
 
 PROSE_LINE = 300  # characters of a line that is a paragraph of prose, not a message
+QUOTED_AFTER = 40  # characters of prose before a quoted error (a line that starts with one is it)
 #: An error quoted inside a paragraph, up to the end of its sentence: "... which is exactly where
 #: it stops with ValueError: Can't convert non-rectangular Python sequence to Tensor. and ..."
 QUOTED = re.compile(r"\b(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception): .{10,240}?(?:[.!?](?=\s|$)|$)")
@@ -204,9 +205,6 @@ def _quoted(line: str) -> str:
         return line
     found = QUOTED.search(line, QUOTED_AFTER)
     return found.group(0) if found else line
-
-
-QUOTED_AFTER = 40  # characters of prose before a quoted error (a line that starts with one is it)
 
 
 #: What a message says besides its words: file paths ("/onnxruntime/core/providers/cpu/...h:560"

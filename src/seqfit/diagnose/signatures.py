@@ -53,7 +53,6 @@ def simple(code: Code, weight: float = 3.0, **groups: int
 
 POSITION_FRAME = re.compile(r"position_embeddings|embed_positions|\bwpe\b|position_ids|"
                             r"create_position_ids|PositionalEmbedding|position_embedding_type|"
-
                             r"token_type_ids\[|buffered_token_type_ids|position_bias|"
                             r"sinusoidal|rotary|\bsincos\b|"
                             # OPT/BART learned positions: "super().forward(positions + offset)"
