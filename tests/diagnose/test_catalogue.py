@@ -20,6 +20,7 @@ from seqfit.diagnose.catalogue import (
     MODEL_PRUNE,
     Catalogue,
     Row,
+    anchor_words,
     build_index,
     digest,
     load,
@@ -30,6 +31,9 @@ from seqfit.diagnose.codes import CODES, SEQFIT_ONLY, _version
 CATALOGUE = load()
 ROWS = CATALOGUE.rows
 SAMPLES = (613, 512, 37, 9, 4099, 77, 130, 21)
+
+
+FORMAT_PART = re.compile(r"\{\{|\}\}|" + FIELD.pattern)
 
 
 def render(row: Row, filler: str = "input_ids") -> tuple[str, dict[str, int]]:
@@ -56,8 +60,9 @@ def render(row: Row, filler: str = "input_ids") -> tuple[str, dict[str, int]]:
         return filler
 
     template = re.sub(r"(\{[^{}]*\})(?=[A-Za-z])", r"\1 ", row.template)  # a word apart
-    body = FIELD.sub(fill, template.replace("{{", "\x00").replace("}}", "\x01"))
-    body = body.replace("\x00", "{").replace("\x01", "}")
+    # read left to right as str.format does: "{{{size}}}" is a brace, a field, a brace
+    body = FORMAT_PART.sub(lambda m: m.group()[0] if m.group() in ("{{", "}}") else fill(m),
+                           template)
     expected = {k: v for k, v in expected.items() if used[k] == 1}
     kind = row.kind.split()
     if kind[0] == "raise" and len(kind) > 1:
@@ -176,6 +181,25 @@ def test_the_committed_index_is_cached_once_and_read_back_term_by_term(tmp_path)
         with mock.patch.object(Catalogue, "_load_stored", side_effect=AssertionError("parsed")):
             assert [(second.similar(q), second.classify(q)) for q in QUERIES] == expected
         assert second._cache is not None and len(second._idf) < len(first._idf) / 10
+
+
+def test_a_word_glued_to_a_field_is_no_anchor() -> None:
+    """A text must hold every anchor of a row for its expression to run: "{label_type}_label_ids"
+    pastes as "punct_label_ids", one word, so "label_ids" cannot be one of them."""
+    assert anchor_words("{label_type}_label_ids are missing from {name}.json") == {
+        "missing", "from", "json"}
+    assert anchor_words("Expected {{input_ids}} of length {n}, not shorter") == {
+        "expected", "input_ids", "length", "shorter"}
+
+
+def test_a_relabelled_catalogue_is_not_answered_from_the_old_cache() -> None:
+    """The linear model of the index is trained on the codes: relabelling a row (same
+    templates) must name another index and cache, or users keep the old labels' model."""
+    row = ON_TOPIC[0]
+    relabelled = [dataclasses.replace(r, code="unknown") if r is row else r for r in ROWS]
+    made_ambiguous = [dataclasses.replace(r, candidates=(r.code, "unknown")) if r is row else r
+                      for r in ROWS]
+    assert len({digest(ROWS), digest(relabelled), digest(made_ambiguous)}) == 3
 
 
 @pytest.mark.parametrize("broken", ["unwritable", "corrupt"])

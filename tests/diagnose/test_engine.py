@@ -403,6 +403,18 @@ MORE = [
     # a rate limit counts tokens per minute, not an input's length
     ("openai.RateLimitError: Rate limit reached for gpt-4o on tokens per min (TPM): Limit 30000, "
      "Used 29000, Requested 2500.", "unknown", {}),
+    # two sequence lengths that disagree, in words no template has
+    ("ValueError: Sequence length mismatch between the two inputs: 512 vs 384", "shape_mismatch",
+     {}),
+    ("AssertionError: seq_len mismatch between q (2048) and k (1024)", "shape_mismatch", {}),
+    # the more specific template decides: "{value}length must be positive" (off-topic, from a
+    # compiled library) also matches, with its field on "max_"
+    ("ValueError: max_length must be positive", "truncation_padding_options", {}),
+    # a template that opens with a field ("{count} labels found in ...") reads its number after
+    # the exception's name, not the name itself
+    ("ValueError: 613 punct labels found in labels.txt are not present in `punct_label_ids`. "
+     "Examples of unexpected labels from labels.txt: ['X']", "label_out_of_range",
+     {"length": 613}),
 ]
 
 

@@ -43,6 +43,7 @@ from .families import LEXICON, terms
 
 PATH = Path(__file__).with_name("messages.jsonl")
 ANCHOR_WORD = re.compile(r"[a-z][a-z0-9_]{3,}")
+GLUE = re.compile(r"[a-z0-9_]*")  # what joins a field's value and a word into one word
 FIELD = re.compile(r"\{[^{}]*\}")
 INT = re.compile(r"-?\d+")
 PROSE = re.compile(r"\b[A-Za-z]{2,}\b")
@@ -165,6 +166,8 @@ class Catalogue:
             if hit is None:
                 continue
             row = self.rows[i]
+            if row.template.startswith("{"):
+                hit = _past_lead_in(pattern, text, hit)
             covered = len(row.literal.replace(" ", ""))
             start = text.rfind("\n", 0, hit.start()) + 1
             end = text.find("\n", hit.end())
@@ -349,10 +352,13 @@ def _fill_cache(path: Path, stored: dict[str, Any]) -> None:
 
 
 def digest(rows: Sequence[Row]) -> str:
-    """What the stored indexes were built from: the rows' templates and the terms' lexicon."""
+    """What the stored indexes were built from: the rows' templates and labels (the linear
+    model is trained on the codes, so a relabelled catalogue needs a new index and cache) and
+    the terms' lexicon."""
     h = hashlib.sha1(LEXICON.encode())
     for row in rows:
-        h.update(f"{row.id}\x00{row.template}\x00".encode())
+        h.update(f"{row.id}\x00{row.template}\x00{row.code}\x00{','.join(row.candidates)}\x00"
+                 .encode())
     return h.hexdigest()
 
 
@@ -361,11 +367,25 @@ def literal_of(template: str) -> str:
     return FIELD.sub(" ", template.replace("{{", "").replace("}}", ""))
 
 
+def anchor_words(template: str) -> set[str]:
+    """The words of a template's fixed text that a filled-in message holds as words of their
+    own: not those glued to a field ("{label_type}_label_ids" pastes as "punct_label_ids")."""
+    pieces = FIELD.split(template.replace("{{", "").replace("}}", "").lower())
+    words: set[str] = set()
+    for i, piece in enumerate(pieces):
+        for word in ANCHOR_WORD.finditer(piece):
+            glued_before = i > 0 and GLUE.fullmatch(piece[:word.start()])
+            glued_after = i < len(pieces) - 1 and GLUE.fullmatch(piece[word.end():])
+            if not (glued_before or glued_after):
+                words.add(word.group())
+    return words
+
+
 def rare_words(templates: Sequence[str]) -> list[list[str]]:
     """Each template's three rarest literal words across ``templates``: a text must hold them
     all for the row's regular expression to run. ``scripts/mine_messages.py`` stores them with
     each row, so a process that reads the catalogue does not count them again."""
-    words = [set(ANCHOR_WORD.findall(literal_of(t).lower())) for t in templates]
+    words = [anchor_words(t) for t in templates]
     frequency: dict[str, int] = {}
     for found in words:
         for word in found:
@@ -449,6 +469,19 @@ def _weights(terms: Iterable[str], idf: dict[str, float]) -> dict[str, float]:
     vector = {t: (1 + math.log(c)) * idf[t] for t, c in counts.items()}
     norm = math.sqrt(sum(v * v for v in vector.values()))
     return {t: v / norm for t, v in vector.items()} if norm else {}
+
+
+def _past_lead_in(pattern: re.Pattern[str], text: str, hit: re.Match[str]) -> re.Match[str]:
+    """A template that opens with a field matches from the start of the line, so the field
+    takes the line's lead-in ("ValueError:" of "ValueError: 613 labels found ..."): match again
+    after it, where the field holds the value."""
+    first = hit.group(1)
+    if not first or not first.rstrip().endswith(":"):
+        return hit
+    start = hit.start(1) + len(first)
+    while start < len(text) and text[start] in " \t":
+        start += 1
+    return pattern.search(text, start) or hit
 
 
 def _numbers(row: Row, hit: re.Match[str]) -> dict[str, Any]:

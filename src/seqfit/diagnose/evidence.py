@@ -132,6 +132,7 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
                not said - {found.line}]
     if matches:
         top = matches[0].covered
+        said_cover = 0
         for found in matches:
             if found.covered < top * 0.8:
                 break
@@ -143,13 +144,17 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
                 decisive = True
                 continue
             if row.code == "unknown":
-                if found.rules_out:  # (a short phrase inside a longer message does not)
+                # (a short phrase inside a longer message does not rule out, nor does a
+                # template less specific than an on-topic one that said it already: "{value}
+                # length must be positive" read over "max_length must be positive")
+                if found.rules_out and found.covered >= said_cover:
                     veto = decisive = True
                     votes.append(Vote("unknown", EXACT, {}, f"catalogue {row.id}"))
                 continue
             says_it = found.says_it
             weight = EXACT if says_it else EXACT * found.share
             decisive = decisive or says_it
+            said_cover = max(said_cover, found.covered if says_it else 0)
             code = cast(Code, row.code)
             votes.append(Vote(code, weight, found.evidence, f"catalogue {row.id}"))
             note = release_note(row, catalogue.releases)

@@ -86,6 +86,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                         r"sequence of length|"
                         r"prompt[ _]length|number of tokens|num_tokens|\btokens\b|"
                         r"input (?:sequence|text)"),
+    # the length of a sequence by name (not the per-request seq_lens of a kernel's metadata)
+    "seqlen_named": _C(r"\bsequence[ _]length\b|\binput[ _]length\b|\bseq_len\b|"
+                       r"\blength of (?:the )?(?:input|sequence)\b"),
     "text_limit": _C(r"max_len\w*|max_length|max_seq\w*|model_max_length|max(?:imum)? length|"
                      r"max_position_embeddings|max_model_len|context[ _](?:length|window|size)|"
                      r"max_positions|chunk[ _]size|tokens_per_chunk|window[ _]size"),
@@ -458,6 +461,10 @@ FAMILIES: tuple[Family, ...] = (
     # the same length"
     _family("shape_mismatch", "mask", "ids", "ragged",
             none_of="label|export|table_shape|vocab|side|generate"),
+    # two sequence lengths that disagree: "Sequence length mismatch: 2048 vs 1024", "Input
+    # length mismatch! Given T: 212, Expected max T from input lengths: 209"
+    _family("shape_mismatch", "seqlen_named", "mismatch",
+            none_of="label|export|table_shape|vocab|generate|limit|multiple|side"),
     # ids of the wrong rank: "position_ids must be 2D when provided", "input_ids must be of
     # shape (batch_size, sequence_length)"
     _family("shape_mismatch", "ids_input", "rank",
