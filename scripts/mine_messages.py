@@ -220,6 +220,9 @@ TOPIC = re.compile(
     r"stride|overflow|max_new_tokens|min_new_tokens|window|block_size|chunk|multiple of|"
     r"sequence|shape|out of range|out of bounds|input_ids|labels?\b|dynamic|export|guard|"
     r"tokens?\b|size of tensor|expanded size|"
+    # a loss's target against its input: "Target size (...) must be the same as input size",
+    # "0D or 1D target tensor expected, multi-target not supported"
+    r"target[ _](?:size|shape|batch|tensor|length)|multi-target|"
     # onnxruntime's kernels: "indices element out of data bounds, idx=...", "Got invalid
     # dimensions for input: ...", "Attempting to broadcast an axis by a dimension other than 1."
     r"indices element out of data bounds|invalid dimensions for|broadcast an axis|"
