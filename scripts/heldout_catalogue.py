@@ -16,11 +16,12 @@ is held out once, so every template is measured exactly once per ``--repeats`` (
 each time), and the pooled figure is over all of them. The fixed split of the first measurement
 (``sha1(id) % 5 == 0``) is printed too, for comparison with earlier figures.
 
-A field that is not a number is filled with ``--filler`` (``input_ids`` by default, as the first
-figures were measured). That word is on-topic: in an off-topic message it pulls the wording and
-the linear model towards the codes, so a label change that moves what the model makes of
-"input_ids" moves the off-topic figure more than real messages would; ``--filler encoder`` reads
-such fields as a neutral word.
+A field that is not a number is filled with ``--filler``: ``encoder`` by default, a neutral
+word. The first figures filled it with ``input_ids``; that word is on-topic, and in an off-topic
+message it pulls the wording and the linear model towards the codes: once the review of 2026-12
+gave codes to ~500 templates about input_ids, masks and labels, the off-topic figure read 87.5%
+with it and 96.6% with the neutral word, on the same engine. ``--filler input_ids`` still gives
+the old reading.
 
 Usage::
 
@@ -58,7 +59,7 @@ def folds(rows: list[Row], count: int, seed: int) -> list[set[str]]:
     return [set(ids[i::count]) for i in range(count)]
 
 
-def measure(full: Catalogue, out: set[str], filler: str = "input_ids"
+def measure(full: Catalogue, out: set[str], filler: str = "encoder"
             ) -> tuple[int, int, int, int, list[str]]:
     train = Catalogue([r for r in full.rows if r.id not in out], full.releases)
     test = [r for r in full.rows if r.id in out and not r.ambiguous]
@@ -86,9 +87,10 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5, help="parts; each is held out once")
     parser.add_argument("--repeats", type=int, default=1, help="shuffles of the folds")
     parser.add_argument("--misses", action="store_true", help="list what each split gets wrong")
-    parser.add_argument("--filler", default="input_ids",
-                        help="what a field that is not a number reads as (the first figures "
-                             "used input_ids, an on-topic word in every off-topic message)")
+    parser.add_argument("--filler", default="encoder",
+                        help="what a field that is not a number reads as (a neutral word; the "
+                             "first figures used input_ids, an on-topic word in every "
+                             "off-topic message)")
     args = parser.parse_args()
     full = load()
     splits = [("sha1 % 5", {r.id for r in full.rows if fixed_split(r)})] + [
