@@ -102,6 +102,20 @@ def test_the_json_form_has_every_diagnosis() -> None:
     assert data["tell_apart"].startswith("the failing frame")
 
 
+def test_labels_against_logits_get_the_fix_of_labels_not_of_masks() -> None:
+    """shape_mismatch covers masks against ids and labels against logits; the message names
+    which, and the cause and fix follow it."""
+    labels = seqfit.explain("ValueError: Target size (torch.Size([16])) must be the same as "
+                            "input size (torch.Size([16, 5]))").best
+    assert labels.code == "shape_mismatch"
+    assert "problem_type='multi_label_classification'" in labels.fix
+    assert "labels (targets, references)" in labels.cause
+    mask = seqfit.explain("ValueError: attention_mask last dim 256 must equal text length "
+                          "300").best
+    assert mask.code == "shape_mismatch"
+    assert mask.fix == CODES["shape_mismatch"].fix
+
+
 HUMAN = {
     'over_max_positions': (
         'RuntimeError: The size of tensor a (802) must match the size of tensor b (512) at non-singleton dimension 1',

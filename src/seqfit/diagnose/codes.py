@@ -228,6 +228,59 @@ CODES: dict[Code, CodeInfo] = {
 
 
 @dataclass(frozen=True)
+class Variant:
+    """Other words for a code where the message says which of its cases it is: a loss's labels
+    against the logits are a shape mismatch as an attention mask against the ids is, but the
+    fix is another one. ``when`` is read on the error lines of the text; ``unless`` on them
+    names the common case instead."""
+
+    code: Code
+    when: re.Pattern[str]
+    unless: re.Pattern[str]
+    cause: str
+    fix: str
+    tell_apart: str | None = None
+
+
+VARIANTS: tuple[Variant, ...] = (
+    Variant(
+        "shape_mismatch",
+        re.compile(r"\b(?:targets?|labels?|y_true|gold\w*|references?|ground[ _]truth)\b",
+                   re.I),
+        re.compile(r"attention_mask|input_ids|position_ids|token_type_ids|\bmask\b|"
+                   r"\bwords?\b|word pieces|subword", re.I),
+        "The labels (targets, references) do not have the shape or length of what they are "
+        "scored against (the logits, the predictions)[ ({length} vs {other})]: a loss takes "
+        "class ids of shape (batch,) for single-label classification, floats of shape (batch, "
+        "num_labels) for multi-label, floats of shape (batch,) for regression; one-hot labels, "
+        "a label per token against a label per text, or a metric given lists of different "
+        "lengths give this error.",
+        "match the labels to the head: AutoModelForSequenceClassification.from_pretrained(name, "
+        "num_labels=N, problem_type='single_label_classification') with int class ids of shape "
+        "(batch,), problem_type='multi_label_classification' with float multi-hot labels of "
+        "shape (batch, N), or num_labels=1 (regression) with float labels of shape (batch,); "
+        "for a metric, one prediction per reference",
+        "print(logits.shape, labels.shape, labels.dtype, model.config.problem_type)"),
+)
+
+
+def variant(code: Code, message: str) -> Variant | None:
+    """The variant of ``code`` that ``message`` (its error lines) names, if any.
+
+    >>> variant("shape_mismatch", "ValueError: Target size (torch.Size([16])) must be the "
+    ...         "same as input size (torch.Size([16, 5]))").code
+    'shape_mismatch'
+    >>> variant("shape_mismatch", "labels and attention_mask must have the same length") is None
+    True
+    """
+    for option in VARIANTS:
+        if option.code == code and option.when.search(message) and \
+                not option.unless.search(message):
+            return option
+    return None
+
+
+@dataclass(frozen=True)
 class ReleaseFix:
     """The fix for the releases where the API it names differs: it applies when every mined
     release that has the matched message is older than ``before`` (or at least ``since``).

@@ -22,8 +22,16 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ..errors import Code, InputError
-from .codes import CODES
-from .evidence import FATAL, MIN_SCORE, Release, on_topic, soft_unknown, votes_for
+from .codes import CODES, variant
+from .evidence import (
+    FATAL,
+    MIN_SCORE,
+    Release,
+    last_error_line,
+    on_topic,
+    soft_unknown,
+    votes_for,
+)
 from .logs import chunks_of, excerpt, text_chunks
 from .signatures import FRAME_HINTS, Vote, innermost
 
@@ -372,24 +380,35 @@ def _rank(votes: list[Vote], excerpt: str, frames: tuple[str, ...], limits: Any,
     ranked = sorted(positive.items(), key=lambda item: -item[1])
     strength = 1.0 - math.exp(-ranked[0][1] / 2.0)  # how much evidence there is at all
     releases = releases or {}
+    message = last_error_line(excerpt) or excerpt[-2000:]
     diagnoses = tuple(_diagnosis(code, score / total * strength, evidence.get(code, {}), limits,
-                                 releases.get(code))
+                                 releases.get(code), message)
                       for code, score in ranked)
     tell_apart = None
     if len(ranked) > 1 and ranked[1][1] >= 0.5 * ranked[0][1]:
-        tell_apart = question or CODES[ranked[0][0]].tell_apart or CODES[ranked[1][0]].tell_apart
+        tell_apart = question or _tell_apart(ranked[0][0], message) or \
+            _tell_apart(ranked[1][0], message)
     return Explanation(diagnoses, excerpt, tell_apart, frames)
 
 
 def _diagnosis(code: Code, confidence: float, evidence: dict[str, Any], limits: Any,
-               release: Release | None = None) -> Diagnosis:
-    """A code's words filled with the numbers; the fix of the releases that have the matched
-    message where the API differs between releases."""
+               release: Release | None = None, message: str = "") -> Diagnosis:
+    """A code's words filled with the numbers: those of the case the message names (labels
+    against logits), and the fix of the releases that have the matched message where the API
+    differs between releases."""
     info = CODES[code]
+    case = variant(code, message)
+    cause, fix = (case.cause, case.fix) if case is not None else (info.cause, info.fix)
     values = _known_values(evidence, limits)
-    fix = release.fix if release is not None and release.fix else info.fix
-    return Diagnosis(code, info.title, fill(info.cause, values), fill(fix, values), evidence,
+    if release is not None and release.fix:
+        fix = release.fix
+    return Diagnosis(code, info.title, fill(cause, values), fill(fix, values), evidence,
                      confidence, release.note if release is not None else None)
+
+
+def _tell_apart(code: Code, message: str) -> str | None:
+    case = variant(code, message)
+    return case.tell_apart if case is not None and case.tell_apart else CODES[code].tell_apart
 
 
 def _known_values(evidence: dict[str, Any], limits: Any) -> dict[str, Any]:
