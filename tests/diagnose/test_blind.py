@@ -16,6 +16,13 @@ the figure is printed per source, and the floors are what the engine reaches, no
   torchaudio, timm, open_clip, dspy, petals, torchtext, ... -, 70 user reports and 40 off-topic
   texts), split the same way. Its packages were mined after its first measurement, so its library
   messages are in sample now.
+- ``errors/blind5.jsonl`` (155 texts: 55 messages about input shape read at their lines in 34
+  packages the catalogue has not mined - transformer_lens, ms-swift, lhotse, torchtitan,
+  keras-nlp 0.6, x-transformers, fastembed, pytorch-crf, openrlhf, llamafactory, ... -, 45 user
+  reports, and 55 texts that are not about input shape, 15 of them messages of those packages
+  that look related), split the same way. First measured after the review of 2026-12: library
+  messages 43 of 55 (``test`` 20 of 28), user reports 43 of 45 (``test`` 24 of 26), off-topic
+  53 of 55.
 """
 
 from __future__ import annotations
@@ -33,7 +40,8 @@ ERRORS = Path(__file__).parent / "errors"
 #: per set: top-1 on the texts about input shape (user reports and library sources), and
 #: unknown on the texts that are not
 FLOORS = {"blind.jsonl": (0.75, 0.97), "blind2.jsonl": (0.75, 0.88),
-          "blind3.jsonl": (0.75, 0.88), "blind4.jsonl": (0.6, 0.88)}
+          "blind3.jsonl": (0.75, 0.88), "blind4.jsonl": (0.6, 0.88),
+          "blind5.jsonl": (0.8, 0.9)}
 
 
 def load_blind(name: str) -> list[dict]:
