@@ -116,6 +116,16 @@ def test_labels_against_logits_get_the_fix_of_labels_not_of_masks() -> None:
     assert mask.fix == CODES["shape_mismatch"].fix
 
 
+def test_sequences_gathered_across_processes_are_padded_across_processes() -> None:
+    best = seqfit.explain(
+        "accelerate.utils.operations.DistributedOperationException: Cannot apply desired "
+        "operation due to shape mismatches. All shapes across devices must be valid.\n\n"
+        "Operation: `accelerate.utils.operations.gather`\nInput shapes:\n  - Process 0: "
+        "[8, 142]\n  - Process 1: [8, 97]").best
+    assert best.code == "ragged_batch_no_padding"
+    assert best.fix.startswith("accelerator.pad_across_processes(")
+
+
 HUMAN = {
     'over_max_positions': (
         'RuntimeError: The size of tensor a (802) must match the size of tensor b (512) at non-singleton dimension 1',
@@ -421,6 +431,9 @@ MORE = [
     ("ValueError: Sequence length mismatch between the two inputs: 512 vs 384", "shape_mismatch",
      {}),
     ("AssertionError: seq_len mismatch between q (2048) and k (1024)", "shape_mismatch", {}),
+    # "dividable", as non-native English writes "divisible"
+    ("ValueError: Sequence Length, 1000, needs to be dividable by Block size 16!",
+     "length_multiple_constraint", {}),
     # the more specific template decides: "{value}length must be positive" (off-topic, from a
     # compiled library) also matches, with its field on "max_"
     ("ValueError: max_length must be positive", "truncation_padding_options", {}),

@@ -236,7 +236,7 @@ class Variant:
 
     code: Code
     when: re.Pattern[str]
-    unless: re.Pattern[str]
+    unless: re.Pattern[str] | None
     cause: str
     fix: str
     tell_apart: str | None = None
@@ -261,6 +261,17 @@ VARIANTS: tuple[Variant, ...] = (
         "shape (batch, N), or num_labels=1 (regression) with float labels of shape (batch,); "
         "for a metric, one prediction per reference",
         "print(logits.shape, labels.shape, labels.dtype, model.config.problem_type)"),
+    Variant(
+        "ragged_batch_no_padding",
+        re.compile(r"across (?:devices|processes|ranks)|\bgather\w*|pad_across_processes",
+                   re.I),
+        None,
+        "Each process holds tensors of another length (generated sequences, or labels padded "
+        "per batch) and they are gathered without padding them to one length first[ ({length} "
+        "vs {other})].",
+        "accelerator.pad_across_processes(tensor, dim=1, pad_index=tokenizer.pad_token_id) "
+        "before accelerator.gather_for_metrics(tensor); labels padded with -100 take "
+        "pad_index=-100"),
 )
 
 
@@ -274,8 +285,8 @@ def variant(code: Code, message: str) -> Variant | None:
     True
     """
     for option in VARIANTS:
-        if option.code == code and option.when.search(message) and \
-                not option.unless.search(message):
+        if option.code == code and option.when.search(message) and not (
+                option.unless is not None and option.unless.search(message)):
             return option
     return None
 

@@ -196,7 +196,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                 r"(?:dimension|dims?) in (?:the )?profile|min ~ max range|"
                 # torch.export: "Input arg199_1.shape[1] is specialized at 128"
                 r"specializ\w* (?:at|to) \d+|to be dynamic"),
-    "multiple": _C(r"multiple of|divisible|perfect square|power of 2|even value|"
+    "multiple": _C(r"multiple of|divisible|dividable|perfect square|power of 2|even value|"
                    # Reformer's axial positions: the length must be their product
                    r"axial_pos_shape"),
     "ragged": _C(r"different lengths?|same length|equal size|equal length|inhomogeneous|"
