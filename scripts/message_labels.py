@@ -228,8 +228,13 @@ RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
           # a pipeline's advice on generate()'s max_length against the input
           r"max_length is set to .{0,40}input_length is only"),
     # --- the tokenizer's limits and options ----------------------------------------------------
-    _rule("model_max_length_sentinel", r"no maximum length is provided and the model has no "
-          r"predefined maximum length|model_max_length.{0,60}(?:very large|1e30|not set|"
+    # "Asking to pad to max_length but no maximum length is provided and the model has no
+    # predefined maximum length. Default to no padding.": the tokenizer drops an option it
+    # cannot honour (codes.py names this case under truncation_padding_options); the sentinel
+    # is the code where the 1e30 value itself is used
+    _rule("truncation_padding_options", r"no maximum length is provided and the model has no "
+          r"predefined maximum length"),
+    _rule("model_max_length_sentinel", r"model_max_length.{0,60}(?:very large|1e30|not set|"
           r"unset|VERY_LARGE)"),
     _rule("pair_truncation", r"need to remove .{0,20} to truncate the input|"
           r"(?:first|second) sequence (?:not long enough|has a length)|"

@@ -431,6 +431,15 @@ MORE = [
     ("ValueError: Sequence length mismatch between the two inputs: 512 vs 384", "shape_mismatch",
      {}),
     ("AssertionError: seq_len mismatch between q (2048) and k (1024)", "shape_mismatch", {}),
+    # an option the tokenizer drops (codes.py names "padding='max_length' without a max_length"
+    # under truncation_padding_options) ...
+    ("Asking to pad to max_length but no maximum length is provided and the model has no "
+     "predefined maximum length. Default to no padding.", "truncation_padding_options", {}),
+    # ... unless the 1e30 sentinel behind it is shown
+    ("Asking to truncate to max_length but no maximum length is provided and the model has no "
+     "predefined maximum length. Default to no truncation.\n>>> tokenizer.model_max_length\n"
+     "1000000000000000019884624838656", "model_max_length_sentinel",
+     {"model_max_length": int(1e30)}),
     # "dividable", as non-native English writes "divisible"
     ("ValueError: Sequence Length, 1000, needs to be dividable by Block size 16!",
      "length_multiple_constraint", {}),

@@ -446,9 +446,13 @@ SENTINEL_CONTEXT = re.compile(r"tokeniz|padding|pad\(|truncat|max_length|model_m
 
 def huge_int(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     """An integer too large for C: the 1e30 sentinel when the number itself or a tokenizer,
-    padding or length in the traceback says so; numpy and ctypes raise it for any big int."""
-    if "1000000000000000019884624838656" in text or SENTINEL_CONTEXT.search(
-            "\n".join(frames) + text[:match.start()]):
+    padding or length in the traceback says so; numpy and ctypes raise it for any big int. The
+    number printed is the root cause shown: it outweighs the message it explains ("Asking to
+    pad to max_length but no maximum length is provided ..." is an option dropped because of
+    it)."""
+    if "1000000000000000019884624838656" in text:
+        return [Vote("model_max_length_sentinel", 12.0, {"model_max_length": int(1e30)})]
+    if SENTINEL_CONTEXT.search("\n".join(frames) + text[:match.start()]):
         return [Vote("model_max_length_sentinel", 3.5, {"model_max_length": int(1e30)})]
     return []
 
