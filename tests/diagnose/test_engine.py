@@ -440,6 +440,13 @@ MORE = [
      "predefined maximum length. Default to no truncation.\n>>> tokenizer.model_max_length\n"
      "1000000000000000019884624838656", "model_max_length_sentinel",
      {"model_max_length": int(1e30)}),
+    # padded ids given to the model without their mask, in a question with code and no error
+    ("Embeddings differ when a sentence is encoded alone or in a batch:\n"
+     "    enc = tok(batch, padding=True, return_tensors='pt')\n"
+     "    out = model(input_ids=enc['input_ids'])\n", "bad_attention_mask", {}),
+    ("Embeddings differ when a sentence is encoded alone or in a batch:\n"
+     "    enc = tok(batch, padding=True, return_tensors='pt')\n"
+     "    out = model(**enc)\n", "unknown", {}),
     # "dividable", as non-native English writes "divisible"
     ("ValueError: Sequence Length, 1000, needs to be dividable by Block size 16!",
      "length_multiple_constraint", {}),

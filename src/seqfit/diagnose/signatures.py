@@ -470,6 +470,21 @@ def label_list_index(match: re.Match[str], text: str, frames: tuple[str, ...]) -
     return []
 
 
+PADDED_CALL = re.compile(r"padding\s*=\s*(?:True|['\"](?:longest|max_length)['\"])")
+RAISED = re.compile(r"^\s*[\w.]*(?:Error|Exception)\b:", re.M)
+
+
+def ids_without_mask(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """Padded ids given to the model without their mask, in code pasted with a question and no
+    error: the batch is padded (padding=True, 'longest' or 'max_length') and the model gets
+    input_ids alone, so it attends to the padding and a text's output changes with the longest
+    text of its batch."""
+    if RAISED.search(text) or re.search(r"attention_mask|attn_mask", text) or \
+            not PADDED_CALL.search(text):
+        return []
+    return [Vote("bad_attention_mask", 3.0)]
+
+
 def flag(code: Code, weight: float = 3.0
          ) -> Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]:
     return simple(code, weight)
@@ -554,6 +569,8 @@ SIGNATURES: tuple[Signature, ...] = (
          r"attention mask (?:and the pad token id were|is) not set|"
          r"pass your input's `?attention_mask`? to obtain reliable results",
          flag("bad_attention_mask", 4.0)),
+    _sig("ids without their mask", r"\b\w*model\w*\(\s*(?:input_ids\s*=\s*)?\w+\[['\"]input_ids"
+         r"['\"]\]\s*\)|\b\w*model\w*\(\s*input_ids\s*=\s*[\w.]+\s*\)", ids_without_mask),
     _sig("mask twice", r"got multiple values for (?:keyword )?argument '?(attention_mask|"
          r"input_ids|token_type_ids|labels)'?", flag("shape_mismatch", 4.0)),
     _sig("loss batch", r"Expected input batch_size \((\d+)\) to match target batch_size "
