@@ -440,6 +440,10 @@ MORE = [
      "predefined maximum length. Default to no truncation.\n>>> tokenizer.model_max_length\n"
      "1000000000000000019884624838656", "model_max_length_sentinel",
      {"model_max_length": int(1e30)}),
+    # a value printed over two lines (a tensor's repr) inside the error line
+    ("ValueError: Tensor label has value Tensor(shape=[], dtype=int64, place=Place(gpu:0), "
+     "stop_gradient=True,\n       14), which is no less than num_labels", "label_out_of_range",
+     {}),
     # padded ids given to the model without their mask, in a question with code and no error
     ("Embeddings differ when a sentence is encoded alone or in a batch:\n"
      "    enc = tok(batch, padding=True, return_tensors='pt')\n"

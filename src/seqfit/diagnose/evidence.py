@@ -119,7 +119,7 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
                              for v in sig.votes(match, text, frames))
                 break
     catalogue = catalogue or load()
-    matches = catalogue.match(message[-MESSAGE_CHARS:]) if message else []
+    matches = catalogue.match(joined(message[-MESSAGE_CHARS:])) if message else []
     # a rule that read the frames and found no text input (an image library's tensors)
     veto = any(v.code == "unknown" and v.reason in CONTEXT_RULES for v in votes)
     decisive = False
@@ -178,6 +178,30 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
         votes = [v for v in votes if v.code == "unknown" or v.reason in CONTEXT_RULES or (
             v.evidence and v.reason in SIGNATURE_NAMES)]
     return votes, releases, question
+
+
+OPENS, CLOSES = "([{", ")]}"
+
+
+def joined(message: str, most: int = 12) -> str:
+    """An error line whose printed value runs on over the next lines (a tensor's repr: "label
+    has value Tensor(shape=[], ...,\n       14), which is no less than num_labels") joined with
+    them, while its brackets are open, so a template's one-line expression reads it whole."""
+    out: list[str] = []
+    depth = taken = 0
+    for line in message.splitlines():
+        if out and depth > 0 and taken < most:
+            out[-1] += " " + line.strip()
+            taken += 1
+        else:
+            out.append(line)
+            taken = 0
+            if not FATAL.match(line):
+                depth = 0
+                continue
+        tail = out[-1]
+        depth = sum(tail.count(c) for c in OPENS) - sum(tail.count(c) for c in CLOSES)
+    return "\n".join(out)
 
 
 def last_error_line(message: str) -> str:
