@@ -41,9 +41,19 @@ splitters, lm-eval, stanza, adapters, torchmetrics, flax). Last, the packages a 
 was written from: diffusers, open_clip, gptqmodel, exllamav2, dspy, petals, instructor, guidance,
 faster-whisper, whisperx, OpenNMT-py, torchtext, fastai, bert-score, textattack, ludwig,
 autogluon.multimodal, spaCy, timm, speechbrain, torchaudio, and with ``--binary`` the strings of
-TFLite's interpreter (tflite-runtime). TensorFlow's graph asserts are read too
-(``tf.debugging.assert_less(ids, vocab, message=...)``, as transformers' TF models check ids and
-mask shapes), and printf conversions in compiled strings are fields.
+TFLite's interpreter (tflite-runtime). Then the packages of a fifth blind set and the speech,
+metric and training tools beside them: espnet, nltk, rouge-score, sacrebleu, seqeval, jiwer,
+torchao, x-transformers, performer/reformer-pytorch, pytorch-crf, trankit, fla-core, torchtitan,
+OpenRLHF, xtuner, ms-swift, LLaMA-Factory, FastChat, keras-nlp 0.12, FARM,
+pytorch-pretrained-bert, transformers-interpret, ktrain, compel, nanotron, seqio, t5, fastembed,
+DeepSpeed-MII, texar-pytorch, PyLate, LAVIS, levanter, pyannote.audio, lhotse, EnCodec,
+AudioCraft, FunASR, NeMo text processing, thinc, MTEB, tiktoken, einops, HQQ, RWKV, RAGatouille,
+Tevatron and openai, with transformers 4.36, sentence-transformers 2.2 and peft 0.6. TensorFlow's
+graph asserts are read too (``tf.debugging.assert_less(ids, vocab, message=...)``, as
+transformers' TF models check ids and mask shapes), so are ``torch._assert(cond, msg)`` (timm's
+and torchvision's traceable asserts) and the ``Errors``/``Warnings`` class constants of spaCy and
+thinc (``E971 = "Found incompatible lengths ..."``, raised as ``Errors.E971.format(...)``), and
+printf conversions in compiled strings are fields.
 
 Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and unzip them under
 ``/work/mining-src/src/``; ``S`` below stands for that folder, ``H`` for the folder of unpacked
@@ -57,8 +67,8 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
     M=_x86_64.manylinux_2_17_x86_64; N=_x86_64.manylinux_2_28_x86_64
     TFL=tflite_runtime/_pywrap_tensorflow_interpreter_wrapper.so
     .venv/bin/python scripts/mine_messages.py \\
-        --transformers $H/{4.12.5,4.21.3,4.26.1,4.30.2,4.34.1,4.37.2,4.40.2,4.43.4,4.46.3} \\
-            $H/{4.48.3,4.51.3,4.55.4,4.57.6,5.0.0} \\
+        --transformers $H/{4.12.5,4.21.3,4.26.1,4.30.2,4.34.1,4.36.2,4.37.2,4.40.2,4.43.4} \\
+            $H/{4.46.3,4.48.3,4.51.3,4.55.4,4.57.6,5.0.0} \\
         --source sentence_transformers=$S/sentence_transformers-6.2.0-py3-none-any \\
         --source peft=$S/peft-0.21.2-py3-none-any --source trl=$S/trl-1.16.0-py3-none-any \\
         --source datasets=$S/datasets-5.2.0-py3-none-any \\
@@ -165,14 +175,69 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
         --source timm=$S/timm-1.0.31-py3-none-any \\
         --source speechbrain=$S/speechbrain-1.1.2-py3-none-any \\
         --source torchaudio=$S/torchaudio-2.11.1-py3-none-manylinux_2_28_x86_64 \\
-        --binary tflite_runtime=$S/tflite_runtime-2.14.0-${W}2014_x86_64/$TFL
+        --binary tflite_runtime=$S/tflite_runtime-2.14.0-${W}2014_x86_64/$TFL \\
+        --source espnet=$S/espnet-202511-py3-none-any \\
+        --source espnet=$S/espnet-202511-py3-none-any/espnet2 \\
+        --source nltk=$S/nltk-3.10.4-py3-none-any \\
+        --source rouge_score=$S/rouge_score-0.1.2 \\
+        --source sacrebleu=$S/sacrebleu-2.6.0-py3-none-any \\
+        --source seqeval=$S/seqeval-1.2.2 \\
+        --source jiwer=$S/jiwer-4.0.0-py3-none-any \\
+        --source torchao=$S/torchao-0.18.0-cp310-abi3-manylinux_2_24_x86_64.manylinux_2_28_x86_64 \\
+        --source x_transformers=$S/x_transformers-2.31.10-py3-none-any \\
+        --source performer_pytorch=$S/performer_pytorch-1.1.4-py3-none-any \\
+        --source reformer_pytorch=$S/reformer_pytorch-1.4.4-py3-none-any \\
+        --source pytorch_crf=$S/pytorch_crf-0.7.2-py3-none-any/torchcrf \\
+        --source trankit=$S/trankit-1.1.2-py3-none-any \\
+        --source fla_core=$S/fla_core-0.6.0-py3-none-any/fla \\
+        --source torchtitan=$S/torchtitan-0.3.0-py3-none-any \\
+        --source openrlhf=$S/openrlhf-0.11.2-cp311-cp311-manylinux1_x86_64 \\
+        --source xtuner=$S/xtuner-0.2.0-py3-none-any \\
+        --source ms_swift=$S/ms_swift-4.6.0-py3-none-any/swift \\
+        --source llamafactory=$S/llamafactory-0.9.5-py3-none-any \\
+        --source fschat=$S/fschat-0.2.36-py3-none-any/fastchat \\
+        --source keras_nlp=$S/keras_nlp-0.12.1-py3-none-any \\
+        --source farm=$S/farm-0.8.0-py3-none-any \\
+        --source pytorch_pretrained_bert=$S/pytorch_pretrained_bert-0.6.2-py3-none-any \\
+        --source transformers_interpret=$S/transformers_interpret-0.10.0-py3-none-any \\
+        --source ktrain=$S/ktrain-0.41.4 \\
+        --source compel=$S/compel-2.5.1-py3-none-any \\
+        --source nanotron=$S/nanotron-0.4-py3-none-any \\
+        --source seqio=$S/seqio-0.0.20-py2.py3-none-any \\
+        --source t5=$S/t5-0.9.4-py2.py3-none-any \\
+        --source fastembed=$S/fastembed-0.9.1-py3-none-any \\
+        --source deepspeed_mii=$S/deepspeed_mii-0.3.3-py3-none-any/mii \\
+        --source texar_pytorch=$S/texar_pytorch-0.1.4-py3-none-any/texar \\
+        --source pylate=$S/pylate-1.6.0-py3-none-any \\
+        --source salesforce_lavis=$S/salesforce_lavis-1.0.2-py3-none-any/lavis \\
+        --source levanter=$S/levanter-1.1-py3-none-any \\
+        --source pyannote_audio=$S/pyannote_audio-4.0.7-py3-none-any/pyannote \\
+        --source lhotse=$S/lhotse-1.33.0-py3-none-any \\
+        --source encodec=$S/encodec-0.1.1 \\
+        --source audiocraft=$S/audiocraft-1.3.0 \\
+        --source funasr=$S/funasr-1.4.16-py3-none-any \\
+        --source nemo_text_processing=$S/nemo_text_processing-1.2.0-py3-none-any \\
+        --source thinc=$S/thinc-9.1.1-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64 \\
+        --source mteb=$S/mteb-2.26.24-py3-none-any \\
+        --source tiktoken=$S/tiktoken-0.14.0-cp311-cp311-manylinux_2_28_x86_64 \\
+        --source einops=$S/einops-0.8.2-py3-none-any \\
+        --source hqq=$S/hqq-0.2.8.post1 \\
+        --source rwkv=$S/rwkv-0.8.32-py3-none-any \\
+        --source ragatouille=$S/ragatouille-0.0.9.post2-py3-none-any \\
+        --source tevatron=$S/tevatron-0.1.0-py3-none-any \\
+        --source openai=$S/openai-3.57.0-py3-none-any \\
+        --source sentence_transformers=$S/sentence-transformers-2.2.2 \\
+        --source peft=$S/peft-0.6.2-py3-none-any
 
 (a core library given more than once, as trl here, is read once per release; the latest one
 given first keeps the first-found source lines of the rows it shares with older ones.)
 
 (gptqmodel 7.7.0 and ludwig 0.11.0 are sdists; OpenNMT-py's package is ``onmt``, open_clip's
 ``open_clip`` and autogluon.multimodal's ``autogluon``: each is named so that its ``.dist-info``
-lies beside it.)
+lies beside it. espnet ships two packages, ``espnet`` and ``espnet2``: both are given. OpenRLHF's
+wheel keeps its package under ``openrlhf-0.11.2.data/purelib/``: move it up beside the
+``.dist-info``. keras-nlp 0.32 is an empty shim over keras-hub, so 0.12.1 is read. The
+sdists rouge-score, seqeval, ktrain, EnCodec, AudioCraft and HQQ unpack to NAME-VERSION/.)
 
 (folder names are written out in full: a glob glued to ``NAME=`` is not expanded by the shell;
 sdists, such as llama-cpp-python 0.3.36, axolotl 0.9.2, AutoAWQ 0.2.9 and openai-whisper, unpack
@@ -228,7 +293,13 @@ TOPIC = re.compile(
     r"indices element out of data bounds|invalid dimensions for|broadcast an axis|"
     # TFLite's interpreter: "Cannot set tensor: Dimension mismatch. Got 64 but expected 128"
     r"dimension mismatch|"
-    r"cannot be reshaped to", re.I)
+    r"cannot be reshaped to|"
+    # sizes that must divide or agree, by words that name no tensor: "height and width have to be
+    # divisible by 8", "Different number of candidates and references", "Lists must have the same
+    # length", "input and target dimensions differ", "Input size should be a multiple of ..."
+    r"divisible|dividable|number of (?:candidates|references|predictions|hypothes|samples|"
+    r"frames|items|elements|examples|sentences|lines|words)|dimensions? differ|"
+    r"too (?:short|long)|\bsamples\b|\bframes\b", re.I)
 MIN_LITERAL = 14  # characters of fixed text a template needs to be recognisable at all
 
 LOG_METHODS = {"warning", "warn", "warning_once", "warning_advice", "info", "info_once", "error",
@@ -384,6 +455,21 @@ class Messages(ast.NodeVisitor):
                              node.lineno)
         self.generic_visit(node)
 
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        # spaCy and thinc keep their messages as class attributes, ``E971 = ("Found incompatible
+        # lengths ... {array_length} ...")``, and raise ``ValueError(Errors.E971.format(...))``
+        if re.search(r"Errors|Warnings", node.name):
+            for item in node.body:
+                if (isinstance(item, ast.Assign) and len(item.targets) == 1
+                        and isinstance(item.targets[0], ast.Name)
+                        and re.fullmatch(r"[A-Z]\d{2,4}", item.targets[0].id)
+                        and isinstance(item.value, ast.Constant)
+                        and isinstance(item.value.value, str)):
+                    kind = "warning" if node.name.startswith("Warn") else "raise ValueError"
+                    self.found.append(Found(_format(item.value.value, [], {}), kind,
+                                            self.library, self.path, item.lineno))
+        self.generic_visit(node)
+
     def visit_Assert(self, node: ast.Assert) -> None:
         self.add(node.msg, "assert", node.lineno)
         self.generic_visit(node)
@@ -397,6 +483,9 @@ class Messages(ast.NodeVisitor):
             self.add(node.args[0], "warning", node.lineno)
         elif attr in LOG_METHODS and re.search(r"log|logging", owner) and node.args:
             self.add(node.args[0], f"log {attr.split('_')[0]}", node.lineno)
+        elif attr == "_assert" and owner in ("torch", "") and len(node.args) >= 2:
+            # torch._assert(cond, msg), the traceable assert of timm and torchvision models
+            self.add(node.args[1], "assert", node.lineno)
         elif attr in ("_check", "_check_with", "_check_index", "_check_value") and (
                 owner.endswith("torch") or owner == "") and len(node.args) >= 2:
             self.add(node.args[-1], "raise RuntimeError", node.lineno)

@@ -22,7 +22,13 @@ the figure is printed per source, and the floors are what the engine reaches, no
   reports, and 55 texts that are not about input shape, 15 of them messages of those packages
   that look related), split the same way. First measured after the review of 2026-12: library
   messages 43 of 55 (``test`` 20 of 28), user reports 43 of 45 (``test`` 24 of 26), off-topic
-  53 of 55.
+  53 of 55. Its packages were mined on 2026-12-01, so its library messages are in sample now.
+  Its writer and blind 4's disagree on one kind of message: blind 4 gives shape_mismatch to a
+  metric's predictions against references of another length (sacreBLEU's "System and reference
+  streams have different lengths", bert-score, rouge-score, nltk, torchtext, speechbrain: 7
+  texts), blind 5 calls the same sacreBLEU message and jiwer's and trankit's off-topic (3 texts).
+  The catalogue follows the larger group and the issue's "label/input shape mismatches", so
+  blind 5's off-topic floor sits below those three.
 """
 
 from __future__ import annotations
@@ -40,8 +46,8 @@ ERRORS = Path(__file__).parent / "errors"
 #: per set: top-1 on the texts about input shape (user reports and library sources), and
 #: unknown on the texts that are not
 FLOORS = {"blind.jsonl": (0.75, 0.97), "blind2.jsonl": (0.75, 0.88),
-          "blind3.jsonl": (0.75, 0.88), "blind4.jsonl": (0.6, 0.88),
-          "blind5.jsonl": (0.8, 0.9)}
+          "blind3.jsonl": (0.75, 0.88), "blind4.jsonl": (0.8, 0.88),
+          "blind5.jsonl": (0.85, 0.85)}
 
 
 def load_blind(name: str) -> list[dict]:

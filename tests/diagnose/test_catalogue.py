@@ -243,16 +243,16 @@ def test_the_linear_model_places_a_held_out_message_its_nearest_template_calls_o
     of every code, still ranks the code first, and when it is sure enough (a margin of
     MODEL_MARGIN over unknown) its verdict is the answer."""
     held = next(r for r in ON_TOPIC
-                if r.template.startswith("Sequence length exceeds max sequence length"))
+                if r.template.startswith("len(input_ids)={str(len(input_ids))} is different"))
     kept = Catalogue([r for r in ROWS if r.id != held.id], CATALOGUE.releases)
-    text = "Sequence length exceeds max sequence length (512): the patient was admitted with."
+    text = "ValueError: len(input_ids)=613 is different from len(segment_ids)=512"
     assert kept.similar(evidence._focus(text), limit=1)[0][0].code == "unknown"
     ranked = kept.classify(text)
-    assert ranked[0][0] == held.code == "over_max_positions"
-    sure = [("over_max_positions", evidence.MODEL_MARGIN), ("unknown", 0.0)]
+    assert ranked[0][0] == held.code == "shape_mismatch"
+    sure = [("shape_mismatch", evidence.MODEL_MARGIN), ("unknown", 0.0)]
     with mock.patch.object(evidence, "load", lambda: kept):
         with mock.patch.object(Catalogue, "classify", lambda self, text: sure):
-            assert seqfit.explain(text).best.code == "over_max_positions"
+            assert seqfit.explain(text).best.code == "shape_mismatch"
         with mock.patch.object(Catalogue, "classify", lambda self, text: []):
             assert seqfit.explain(text).best.code == "unknown"  # the model decided it
 

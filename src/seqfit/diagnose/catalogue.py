@@ -476,9 +476,11 @@ def _past_lead_in(pattern: re.Pattern[str], text: str, hit: re.Match[str]) -> re
     takes the line's lead-in ("ValueError:" of "ValueError: 613 labels found ..."): match again
     after it, where the field holds the value."""
     first = hit.group(1)
-    if not first or not first.rstrip().endswith(":"):
+    if not first or ":" not in first:
         return hit
-    start = hit.start(1) + len(first)
+    # past the last colon the field took ("AssertionError: 613" of "AssertionError: 613 exceeds
+    # max_seq_length."), or past the whole field when it is nothing but the lead-in
+    start = hit.start(1) + first.rindex(":") + 1
     while start < len(text) and text[start] in " \t":
         start += 1
     return pattern.search(text, start) or hit

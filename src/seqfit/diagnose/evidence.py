@@ -133,10 +133,15 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
     if matches:
         top = matches[0].covered
         said_cover = 0
+        # one message that several libraries copied (transformers' "Token indices sequence length
+        # is longer ..." in paddlenlp, modelscope, texar) is one vote, not one per copy
+        voted: set[tuple[str, str, int]] = set()
         for found in matches:
             if found.covered < top * 0.8:
                 break
             row = found.row
+            copy = (row.code, row.literal, found.line) in voted
+            voted.add((row.code, row.literal, found.line))
             if row.ambiguous:
                 # the hand-written rules read the frames, model and batch for these
                 question = question or row.question
@@ -156,7 +161,8 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
             decisive = decisive or says_it
             said_cover = max(said_cover, found.covered if says_it else 0)
             code = cast(Code, row.code)
-            votes.append(Vote(code, weight, found.evidence, f"catalogue {row.id}"))
+            if not copy:
+                votes.append(Vote(code, weight, found.evidence, f"catalogue {row.id}"))
             note = release_note(row, catalogue.releases)
             if note:
                 releases.setdefault(code, Release(note, release_fix(code, row.library,
