@@ -8,6 +8,7 @@ import dataclasses
 import io
 import subprocess
 import sys
+import traceback
 
 import numpy as np
 import pytest
@@ -159,6 +160,29 @@ def test_a_huge_single_line_is_cut_not_held() -> None:
     blob = "x" * 5_000_000 + "\nValueError: Asking to pad but the tokenizer does not have a " \
         "padding token.\n"
     assert seqfit.explain(io.BytesIO(blob.encode())).best.code == "missing_pad_token"
+
+
+def test_captured_bytes_and_a_log_path_are_read_like_a_log_file(tmp_path) -> None:
+    """subprocess.run(..., capture_output=True).stderr is bytes; a pathlib.Path names a log."""
+    text = "ValueError: Asking to pad but the tokenizer does not have a padding token.\n"
+    assert seqfit.explain(text.encode()).best.code == "missing_pad_token"
+    assert seqfit.explain(bytearray(text.encode("utf-16"))).best.code == "missing_pad_token"
+    log = tmp_path / "train.log"
+    log.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert seqfit.explain(log).best.code == "missing_pad_token"
+    with pytest.raises(errors.InputError, match="no log file at"):
+        seqfit.explain(tmp_path / "missing.log")
+    with pytest.raises(errors.InputError, match="binary file"):
+        seqfit.explain(b"\x7fELF\x02\x01\x00\x00\x00binary")
+
+
+def test_the_lines_of_a_formatted_exception_are_one_text() -> None:
+    try:
+        raise ValueError("Asking to pad but the tokenizer does not have a padding token.")
+    except ValueError as error:
+        lines = traceback.format_exception(error)
+    assert len(lines) > 1 and seqfit.explain(lines).best.code == "missing_pad_token"
+    assert seqfit.explain(["Epoch 1", lines[-1].strip()]).best.code == "missing_pad_token"
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -1052,12 +1052,26 @@ for _name, _data, _expect in EXPLAIN_FILES:
     case(f"explain-api-file-object-{_name}", _expect, check=_check_explain, area="explain")(
         lambda tmp, name=_name, data=_data: seqfit.explain(
             io.BytesIO(data)))
+    # a subprocess's captured stderr, and a pathlib.Path of the log
+    case(f"explain-api-bytes-{_name}", _expect, check=_check_explain, area="explain")(
+        lambda tmp, data=_data: seqfit.explain(data))
+    case(f"explain-api-path-{_name}", _expect, check=_check_explain, area="explain")(
+        lambda tmp, name=_name, data=_data: seqfit.explain(_written(tmp / name, data)))
 
 case("explain-cli-missing-file", "error", area="explain")(
     lambda tmp: cli("explain", str(tmp / "missing.log")))
 case("explain-cli-missing-file --format json", "error", area="explain")(
     lambda tmp: cli("explain", str(tmp / "missing.log"), "--format", "json"))
 case("explain-cli-a-folder", "error", area="explain")(lambda tmp: cli("explain", str(tmp)))
+case("explain-api-missing-path", "error", error=errors.InputError, area="explain")(
+    lambda tmp: seqfit.explain(tmp / "missing.log"))
+case("explain-api-a-folder-path", "error", error=errors.InputError, area="explain")(
+    lambda tmp: seqfit.explain(tmp))
+case("explain-api-format-exception-lines", "ok", check=_explained("over_max_positions"),
+     area="explain")(lambda tmp: seqfit.explain(
+         ["Traceback (most recent call last):\n", '  File "x.py", line 1, in <module>\n',
+          LENGTH_ERROR + "\n"]))
+case("explain-api-empty-list", "error", area="explain")(lambda tmp: seqfit.explain([]))
 case("explain-api-none", "error", area="explain")(lambda tmp: seqfit.explain(None))
 case("explain-api-an-int", "error", area="explain")(lambda tmp: seqfit.explain(42))
 case("explain-api-empty-text", "error", error=errors.InputError, area="explain")(

@@ -14,12 +14,15 @@ votes. Diagnoses come back ranked, each with the numbers that support it and the
 
 from __future__ import annotations
 
+import io
 import math
+import os
 import re
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, cast
 
 from ..errors import Code, InputError
 from .codes import CODES, variant
@@ -96,10 +99,12 @@ class Explanation:
         return "\n".join(lines)
 
 
-def explain(error: BaseException | str | IO[str] | IO[bytes], *, model: Any = None,
-            batch: Any = None) -> Explanation:
+def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str] | IO[str] |
+            IO[bytes], *, model: Any = None, batch: Any = None) -> Explanation:
     """Explain ``error``: an exception (with its chained causes), a message, a traceback, a
-    whole log as a string, or an open log file / stdin (read in one pass, memory flat).
+    whole log as a string, as bytes (a subprocess's captured output) or as a list of lines
+    (``traceback.format_exception(...)``), or a log file given by its path or opened (stdin too;
+    read in one pass, memory flat).
 
     With ``model`` (anything :func:`seqfit.inspect` accepts, or a ``ModelLimits``) the numbers are
     compared with the model's real limits; with ``batch`` (the inputs of the failing call) the
@@ -110,9 +115,25 @@ def explain(error: BaseException | str | IO[str] | IO[bytes], *, model: Any = No
     elif isinstance(error, str):
         text = error if len(error) <= SMALL else excerpt(text_chunks(error))
     elif hasattr(error, "read"):
-        text = excerpt(chunks_of(error))
+        text = excerpt(chunks_of(cast("IO[str] | IO[bytes]", error)))
+    elif isinstance(error, (bytes, bytearray, memoryview)):
+        # a subprocess's captured output: decoded as a binary log is (BOM, UTF-8, NUL check)
+        text = excerpt(chunks_of(io.BytesIO(bytes(error))))
+    elif isinstance(error, (list, tuple)) and all(isinstance(x, str) for x in error):
+        # traceback.format_exception(...) and readlines(): lines that keep their newline, or not
+        joined = "".join(error) if all(x.endswith("\n") for x in error[:-1]) else "\n".join(error)
+        text = joined if len(joined) <= SMALL else excerpt(text_chunks(joined))
+    elif isinstance(error, os.PathLike):
+        path = Path(error)
+        if not path.is_file():
+            raise InputError(f"no log file at {str(path)!r}.",
+                             fix="give the path of the log, or the text itself: "
+                                 "seqfit.explain(open('train.log', 'rb'))")
+        with path.open("rb") as stream:
+            text = excerpt(chunks_of(stream))
     else:
-        raise InputError(f"explain() takes an exception, a text or an open file, not "
+        raise InputError(f"explain() takes an exception, a text (str, bytes or a list of lines), "
+                         f"the path of a log or an open file, not "
                          f"{type(error).__name__}.", fix="seqfit.explain(str(error)), or "
                          "seqfit.explain(open('train.log', 'rb'))")
     if not text.strip():
