@@ -762,7 +762,8 @@ def collect(args: argparse.Namespace) -> tuple[dict[tuple[str, str], Row], dict[
             print(f"skipped {name}: no source (pass --source {name}=DIR)", file=sys.stderr)
             continue
         version = _version_of(name, root)
-        releases.setdefault(name, []).append(version)
+        if version not in releases.get(name, []):  # (espnet's two packages are one release)
+            releases.setdefault(name, []).append(version)
         take(python_messages(root, name, name), version)
     for spec in args.csource:
         name, _, folder = spec.partition("=")
@@ -821,7 +822,8 @@ def _version_of(name: str, root: Path) -> str:
     if version is not None:
         return version
     for folder in root.parents:  # an unpacked sdist: NAME-VERSION/NAME, NAME-VERSION/src/NAME
-        if folder.name.startswith(f"{name}-"):
+        # (named as the distribution is: sentence-transformers-2.2.2 for sentence_transformers)
+        if folder.name.replace("-", "_").lower().startswith(f"{name.lower()}_"):
             return folder.name[len(name) + 1:]
     return _version(name)
 

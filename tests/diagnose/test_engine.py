@@ -126,6 +126,45 @@ def test_sequences_gathered_across_processes_are_padded_across_processes() -> No
     assert best.fix.startswith("accelerator.pad_across_processes(")
 
 
+@pytest.mark.parametrize("prefix", ["[rank1]: ", "[default0]:", "[1,0]<stderr>:",
+                                    "(RayTrainWorker pid=4120) ", "[pod/trainer-0/main] ",
+                                    "worker-0: "])
+def test_the_prefix_a_launcher_puts_on_each_line_is_read_through(prefix: str) -> None:
+    """torchrun, mpirun, Ray and kubectl prefix every line of a worker: the traceback's frames
+    and a message over several lines are read as if the prefix were not there."""
+    lines = ['Traceback (most recent call last):',
+             '  File "/w/ner_eval.py", line 133, in <module>',
+             '    preds = accelerator.gather(predictions)',
+             "accelerate.utils.operations.DistributedOperationException: Cannot apply desired "
+             "operation due to shape mismatches. All shapes across devices must be valid.", "",
+             "Operation: `accelerate.utils.operations.gather`", "Input shapes:",
+             "  - Process 0: [16, 41]", "  - Process 1: [16, 58]"]
+    explanation = seqfit.explain("\n".join(prefix + line for line in lines))
+    assert explanation.best.code == "ragged_batch_no_padding"
+    assert explanation.frames and "ner_eval.py" in explanation.frames[0]
+
+
+@pytest.mark.parametrize(("line", "message", "code"), [
+    ("assert n <= self.max_seq_len", "AssertionError", "over_max_positions"),
+    ("assert self.cross_attn_seq_len < seq_len <= self.max_seq_len", "AssertionError",
+     "over_max_positions"),
+    ("assert seq_len >= self.min_seq_len", "AssertionError", "under_min_length"),
+    ("assert sum(seqlens) == num_toks, (sum(seqlens), num_toks)", "AssertionError: (1416, 1408)",
+     "shape_mismatch"),
+    ("_assert(H % self.block_size == 0, '')", "AssertionError", "length_multiple_constraint"),
+    # the model's own sizes, and checks of no length, stay unknown
+    ("assert self.hidden_size % self.num_heads == 0", "AssertionError", "unknown"),
+    ("assert x.dim() == 3", "AssertionError", "unknown"),
+    ("assert len(batch) > 0", "AssertionError", "unknown"),
+])
+def test_an_assert_without_a_message_is_read_from_its_condition(line: str, message: str,
+                                                                code: str) -> None:
+    text = ('Traceback (most recent call last):\n  File "train.py", line 40, in <module>\n'
+            '    logits = model(tokens)\n  File "/venv/lib/python3.11/site-packages/local_attention/'
+            f'transformer.py", line 373, in forward\n    {line}\n{message}')
+    assert seqfit.explain(text).best.code == code
+
+
 HUMAN = {
     'over_max_positions': (
         'RuntimeError: The size of tensor a (802) must match the size of tensor b (512) at non-singleton dimension 1',

@@ -136,6 +136,7 @@ def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str
                          f"the path of a log or an open file, not "
                          f"{type(error).__name__}.", fix="seqfit.explain(str(error)), or "
                          "seqfit.explain(open('train.log', 'rb'))")
+    text = LAUNCHER_PREFIX.sub("", text)
     if not text.strip():
         raise InputError("nothing to explain: the input is empty.",
                          fix="give the error text, a traceback or a log: seqfit explain "
@@ -150,6 +151,13 @@ def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str
     return _rank(votes, segment.text, segment.frames, limits, question, segment.releases)
 
 
+#: What a launcher prints before each line of a worker's output: torchrun's "[rank1]: " (and
+#: "[default0]:" with --tee), mpirun's "[1,0]<stderr>:", Ray's "(RayTrainWorker pid=1234) ",
+#: kubectl's "[pod/trainer-0/main] ", DeepSpeed's "worker-0: ". Left on, a traceback's frames
+#: and a message over several lines are not read as such.
+LAUNCHER_PREFIX = re.compile(r"^(?:\[(?:rank|default)\d+\]:[ ]?|\[\d+,\d+\]<std(?:out|err)>:[ ]?|"
+                             r"\(\w+ pid=\d+(?:, ip=[\d.]+)?\)[ ]|\[pod/[^\]\s]+\][ ]|"
+                             r"worker-\d+:[ ])", re.M)
 SUPPORT = 0.8  # weight of a message logged before the error, relative to the error's own
 SMALL = 200_000  # characters of a text explained as it is; longer texts are cut like a log
 

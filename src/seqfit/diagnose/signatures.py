@@ -360,6 +360,51 @@ def context_length(match: re.Match[str], text: str, frames: tuple[str, ...]) -> 
     return [Vote("over_max_positions", 4.0, evidence)]
 
 
+# --- an assert with no message: its condition, read from the traceback -------------------------
+#: The statement of a frame's code line that failed: ``assert n <= self.max_seq_len`` (research
+#: code of lucidrains' style asserts without messages), timm's ``_assert(H % self.block_size ==
+#: 0, '')``.
+ASSERT_LINE = re.compile(r"^\s*(?:assert\s+|(?:torch\.)?_assert\()(?P<cond>.+)$")
+#: A length the model cannot go past, by the names code gives it.
+MAX_NAME = re.compile(r"max_?(?:seq_?|model_?|position_?|source_?|target_?|input_?)?(?:len|"
+                      r"length|positions?|tokens|seq)\b|\bn_ctx\b|\bn_positions\b|context_?(?:len|"
+                      r"length|size|window)\b|\bblock_size\b|max_position_embeddings", re.I)
+MIN_NAME = re.compile(r"min_?(?:seq_?|input_?)?(?:len|length|size|tokens|samples)\b", re.I)
+#: A length, or the shape that holds one.
+LENGTH_NAME = re.compile(r"\blen\(|seq_?lens?\b|seq_?len(?:gth)?s?\b|\.shape\b|\.size\(|"
+                         r"\bnum_?toks\b|\bn_?tokens\b|\blengths?\b|\bframes\b|\bsamples\b", re.I)
+
+#: Sizes of the model itself, not of its input.
+CONFIG_NAME = re.compile(r"hidden|heads?\b|\bdim\b|_dim\b|embed_?dim|d_model|channels?\b|"
+                         r"experts?\b|world_size|\brank\b|num_layers|n_layers|groups?\b", re.I)
+
+
+def bare_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """An AssertionError with no message (or only numbers, "(1416, 1408)"): the condition of the
+    assert statement the traceback shows says what was checked. A length against a maximum is
+    over_max_positions, against a minimum under_min_length; ``% n == 0`` is a multiple; two
+    lengths or shapes that must be equal are shape_mismatch."""
+    for frame in reversed(frames):
+        line = frame.split(": ", 1)[1] if ": " in frame else ""
+        found = ASSERT_LINE.match(line)
+        if found is None or re.match(r"\s*assert condition, message\s*$", line):
+            continue  # (torch._assert's own body: the caller's line says what it checked)
+        cond = found.group("cond")
+        if CONFIG_NAME.search(cond):
+            return []  # hidden_size % num_heads == 0: the model's configuration, not its input
+        if re.search(r"%\s*[\w.\[\]()]+\s*==\s*0\b", cond):
+            return [Vote("length_multiple_constraint", 3.0)]
+        compares = re.search(r"<|>", cond)
+        if compares and MAX_NAME.search(cond):
+            return [Vote("over_max_positions", 3.0)]
+        if compares and MIN_NAME.search(cond):
+            return [Vote("under_min_length", 3.0)]
+        if "==" in cond and len(LENGTH_NAME.findall(cond)) >= 2:
+            return [Vote("shape_mismatch", 3.0)]
+        return []
+    return []
+
+
 # --- torch's messages about any tensor, read through the line that failed -------------------------
 #: What a line of code handles: the model's inputs it names.
 INPUT_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -656,6 +701,8 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("arrow column", r"Column (\d+) named (\w+) expected length (\d+) but got length (\d+)",
          lambda m, t, f: [Vote("map_column_length_mismatch", 5.0, {
              "column": m.group(2), "other": int(m.group(3)), "length": int(m.group(4))})]),
+    _sig("bare assert", r"^\s*(?:\[rank\d+\]:\s*)?AssertionError(?::\s*[-\d\s,().]*)?\s*$",
+         bare_assert),
     # --- CUDA --------------------------------------------------------------------------------
     _sig("device assert", r"device-side assert triggered|srcIndex < srcSelectDimSize|"
          r"indexSelect(?:Large|Small)Index|cudaErrorAssert|IndexKernel\.cu.{0,200}Assertion",
