@@ -31,13 +31,33 @@ class Label:
     candidates: tuple[str, ...] = ()
     question: str | None = None
 
-    def evidence(self, names: list[str]) -> list[str | None]:
-        """The evidence key each field of the template fills (length, limit, ...), or None."""
-        return [evidence_key(name, self.code) for name in names]
+    def evidence(self, names: list[str], before: list[str] | None = None) -> list[str | None]:
+        """The evidence key each field of the template fills (length, limit, ...), or None;
+        ``before`` holds the fixed text in front of each field."""
+        before = before if before is not None and len(before) == len(names) else [""] * len(names)
+        return [evidence_key(name, self.code, text)
+                for name, text in zip(names, before, strict=True)]
 
 
-def evidence_key(name: str, code: str) -> str | None:
-    """Which number a field carries, from its expression's name."""
+#: The words in front of a field that make it the limit ("greater than the designated maximum
+#: sequence length {self.seq_len}"), or a length ("input contains a sequence length {t}").
+LIMIT_BEFORE = re.compile(r"\bmax(?:imum)?(?: [a-z]+){0,2} (?:length|len|size|tokens|positions)"
+                          r"(?: is| of)? $", re.I)
+LENGTH_BEFORE = re.compile(r"\b(?:sequence|input|prompt|text) length(?:\s+of|\s+is|\s*[:=])?\s*$",
+                           re.I)
+
+
+def evidence_key(name: str, code: str, before: str = "") -> str | None:
+    """Which number a field carries, from its expression's name and the words in front of it."""
+    key = _key_of_name(name, code)
+    if key in (None, "length", "index") and LIMIT_BEFORE.search(before[-60:]):
+        return "limit"
+    if key == "index" and LENGTH_BEFORE.search(before[-60:]):
+        return "length"  # a one-letter name, "sequence length {t}"
+    return key
+
+
+def _key_of_name(name: str, code: str) -> str | None:
     n = name.lower()
     if re.search(r"shape|size\(\)|\bsizes?\b$", n) and not re.search(r"vocab|block|window|"
                                                                      r"chunk|batch", n):

@@ -48,7 +48,16 @@ OpenRLHF, xtuner, ms-swift, LLaMA-Factory, FastChat, keras-nlp 0.12, FARM,
 pytorch-pretrained-bert, transformers-interpret, ktrain, compel, nanotron, seqio, t5, fastembed,
 DeepSpeed-MII, texar-pytorch, PyLate, LAVIS, levanter, pyannote.audio, lhotse, EnCodec,
 AudioCraft, FunASR, NeMo text processing, thinc, MTEB, tiktoken, einops, HQQ, RWKV, RAGatouille,
-Tevatron and openai, with transformers 4.36, sentence-transformers 2.2 and peft 0.6. TensorFlow's
+Tevatron and openai, with transformers 4.36, sentence-transformers 2.2 and peft 0.6; then the
+research and inference packages people run beside transformers: lucidrains' sequence models
+(local-attention, sinkhorn, routing and linear-attention transformers, perceiver-ar, MEGABYTE,
+RETRO, recurrent-memory, CoLT5, Mega, PaLM, audiolm, soundstorm, ...), transformer-lens, OLMo,
+llama-models, mistral-inference, sockeye, fairseq2, fairscale, ColossalAI, ipex-llm,
+optimum-nvidia, onnxruntime-genai, gpt4all, lmql, ParlAI, allennlp-models, torch-struct,
+pytorch-nlp, pytorch-transformers 1.2, pytorch-lightning, transformers-stream-generator,
+attention-sinks, bertviz, captum, langchain-huggingface, llmlingua, spacy-llm, aitextgen,
+gpt-2-simple, simplet5, happytransformer, fast-bert, bert4keras, keras-bert, subword-nmt,
+whisper-timestamped and llama-recipes. TensorFlow's
 graph asserts are read too (``tf.debugging.assert_less(ids, vocab, message=...)``, as
 transformers' TF models check ids and mask shapes), so are ``torch._assert(cond, msg)`` (timm's
 and torchvision's traceable asserts) and the ``Errors``/``Warnings`` class constants of spaCy and
@@ -59,7 +68,9 @@ Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and 
 ``/work/mining-src/src/``; ``S`` below stands for that folder, ``H`` for the folder of unpacked
 transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.2``)::
 
-    W=cp311-cp311-manylinux; L=_2_17_x86_64.manylinux2014_x86_64
+    W=cp311-cp311-manylinux; L=_2_17_x86_64.manylinux2014_x86_64; P=py3-none-any
+    BR=$S/block_recurrent_transformer_pytorch; ME=$S/memory_efficient_attention_pytorch
+    RM=$S/recurrent_memory_transformer_pytorch
     PY=cpython-311-x86_64-linux-gnu.so; ORT=$S/onnxruntime-1.32.0-${W}_2_28_x86_64
     CT2=$S/ctranslate2-4.8.5-${W}_2_27_x86_64.manylinux_2_28_x86_64
     SPM=$S/sentencepiece-0.2.3-${W}_2_27_x86_64.manylinux_2_28_x86_64
@@ -227,7 +238,78 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
         --source tevatron=$S/tevatron-0.1.0-py3-none-any \\
         --source openai=$S/openai-3.57.0-py3-none-any \\
         --source sentence_transformers=$S/sentence-transformers-2.2.2 \\
-        --source peft=$S/peft-0.6.2-py3-none-any
+        --source peft=$S/peft-0.6.2-py3-none-any \\
+        --source MEGABYTE_pytorch=$S/MEGABYTE_pytorch-0.3.6-py3-none-any \\
+        --source Mega_pytorch=$S/Mega_pytorch-0.1.0-py3-none-any/mega_pytorch \\
+        --source PaLM_pytorch=$S/PaLM_pytorch-0.2.2-py3-none-any/palm_pytorch \\
+        --source ai2_olmo=$S/ai2_olmo-0.6.0-py3-none-any/hf_olmo \\
+        --source ai2_olmo=$S/ai2_olmo-0.6.0-py3-none-any/olmo \\
+        --source aitextgen=$S/aitextgen-0.6.0 \\
+        --source allennlp_models=$S/allennlp_models-2.10.1-py3-none-any \\
+        --source attention_sinks=$S/attention_sinks-0.4.0-py3-none-any \\
+        --source audiolm_pytorch=$S/audiolm_pytorch-2.4.0-py3-none-any \\
+        --source axial_positional_embedding=$S/axial_positional_embedding-0.3.12-py3-none-any \\
+        --source bert4keras=$S/bert4keras-0.11.5 \\
+        --source bert_extractive_summarizer=$S/bert_extractive_summarizer-0.10.1-$P/summarizer \\
+        --source bertviz=$S/bertviz-1.4.1-py3-none-any \\
+        --source block_recurrent_transformer_pytorch=$BR-0.4.4-$P \\
+        --source captum=$S/captum-0.9.0-py3-none-any \\
+        --source charformer_pytorch=$S/charformer_pytorch-0.0.4-py3-none-any \\
+        --source colossalai=$S/colossalai-0.5.0 \\
+        --source colt5_attention=$S/colt5_attention-0.11.2-py3-none-any \\
+        --source compressive_transformer_pytorch=$S/compressive_transformer_pytorch-0.4.0-$P \\
+        --source enformer_pytorch=$S/enformer_pytorch-0.8.12-py3-none-any \\
+        --source fairscale=$S/fairscale-0.4.13 \\
+        --source fairseq2=$S/fairseq2-0.8.1-py3-none-any \\
+        --source fast_bert=$S/fast_bert-2.0.26-py3-none-any \\
+        --source feedback_transformer_pytorch=$S/feedback_transformer_pytorch-0.0.11-py3-none-any \\
+        --source gpt4all=$S/gpt4all-2.8.2-py3-none-manylinux1_x86_64 \\
+        --source gpt_2_simple=$S/gpt_2_simple-0.8.1 \\
+        --source h_transformer_1d=$S/h_transformer_1d-0.1.9-py3-none-any \\
+        --source happytransformer=$S/happytransformer-3.0.1-py3-none-any \\
+        --source ipex_llm=$S/ipex_llm-2.2.0-py3-none-manylinux2010_x86_64 \\
+        --source keras_bert=$S/keras-bert-0.89.0 \\
+        --source langchain_huggingface=$S/langchain_huggingface-1.2.3-py3-none-any \\
+        --source linear_attention_transformer=$S/linear_attention_transformer-0.19.1-py3-none-any \\
+        --source llama_models=$S/llama_models-0.3.0-py3-none-any \\
+        --source llmlingua=$S/llmlingua-0.2.2-py3-none-any \\
+        --source lm_format_enforcer=$S/lm_format_enforcer-0.11.3-py3-none-any/lmformatenforcer \\
+        --source lmql=$S/lmql-0.7.3-py3-none-any \\
+        --source local_attention=$S/local_attention-1.11.2-py3-none-any \\
+        --source long_short_transformer=$S/long_short_transformer-0.0.5-py3-none-any \\
+        --source memorizing_transformers_pytorch=$S/memorizing_transformers_pytorch-0.4.1-$P \\
+        --source memory_efficient_attention_pytorch=$ME-0.1.6-$P \\
+        --source mistral_inference=$S/mistral_inference-1.6.0-py3-none-any \\
+        --source nlpaug=$S/nlpaug-1.1.11-py3-none-any \\
+        --source nystrom_attention=$S/nystrom_attention-0.0.14-py3-none-any \\
+        --source onnxruntime_genai=$S/onnxruntime_genai-0.18.0-cp311-cp311-manylinux_2_28_x86_64 \\
+        --source palm_rlhf_pytorch=$S/palm_rlhf_pytorch-0.8.0-py3-none-any \\
+        --source parlai=$S/parlai-1.7.2-py3-none-any \\
+        --source perceiver_ar_pytorch=$S/perceiver_ar_pytorch-0.0.10-py3-none-any \\
+        --source product_key_memory=$S/product_key_memory-0.3.0-py3-none-any \\
+        --source pytorch_lightning=$S/pytorch_lightning-2.6.6-py3-none-any/lightning_fabric \\
+        --source pytorch_lightning=$S/pytorch_lightning-2.6.6-py3-none-any \\
+        --source pytorch_nlp=$S/pytorch_nlp-0.5.0-py3-none-any/torchnlp \\
+        --source pytorch_transformers=$S/pytorch_transformers-1.2.0-py3-none-any \\
+        --source recurrent_memory_transformer_pytorch=$RM-0.7.0-$P \\
+        --source retro_pytorch=$S/retro_pytorch-0.3.9-py3-none-any \\
+        --source rotary_embedding_torch=$S/rotary_embedding_torch-0.9.1-py3-none-any \\
+        --source routing_transformer=$S/routing_transformer-1.6.1-py3-none-any \\
+        --source simplet5=$S/simplet5-0.1.4 \\
+        --source sinkhorn_transformer=$S/sinkhorn_transformer-0.11.4-py3-none-any \\
+        --source sockeye=$S/sockeye-3.1.34-py3-none-any \\
+        --source sockeye=$S/sockeye-3.1.34-py3-none-any/sockeye_contrib \\
+        --source soundstorm_pytorch=$S/soundstorm_pytorch-0.6.1-py3-none-any \\
+        --source spacy_llm=$S/spacy_llm-0.7.4-py2.py3-none-any \\
+        --source subword_nmt=$S/subword_nmt-0.3.8-py3-none-any \\
+        --source toolformer_pytorch=$S/toolformer_pytorch-0.0.30-py3-none-any \\
+        --source torch_struct=$S/torch_struct-0.5-py3-none-any \\
+        --source transformer_lens=$S/transformer_lens-4.3.0-py3-none-any \\
+        --source transformers_stream_generator=$S/transformers-stream-generator-0.0.5 \\
+        --source transformers_embedder=$S/transformers_embedder-3.0.11-py3-none-any \\
+        --source whisper_timestamped=$S/whisper_timestamped-1.15.9-py3-none-any \\
+        --source llama_recipes=$S/llama_recipes-0.0.5.post2-py3-none-any \\
+        --source optimum_nvidia=$S/optimum_nvidia-0.1.0b9-py3-none-any/optimum
 
 (a core library given more than once, as trl here, is read once per release; the latest one
 given first keeps the first-found source lines of the rows it shares with older ones.)
@@ -685,6 +767,11 @@ def group_names(parts: list[tuple[str, str]]) -> list[str]:
     return names
 
 
+def fixed_before(template: str) -> list[str]:
+    """The fixed text in front of each field of a template."""
+    return re.split(r"\{[^{}]*\}", template)[:-1]
+
+
 def _literal_regex(text: str) -> str:
     """A literal, with whitespace free to wrap and quotes and backticks optional."""
     out = []
@@ -709,9 +796,15 @@ def matcher(parts: list[tuple[str, str]]) -> str:
             out.append(_literal_regex(value))
         else:
             name = next(names)
-            last = i == len(parts) - 1
-            out.append(f"(?P<{name}>[^\\n]{{0,200}}?)" if not last else
-                       f"(?P<{name}>[^\\n]{{0,200}})")
+            # nothing but optional quotes after it ("Current value is `{length}`"): a lazy
+            # field would match nothing, so it takes the rest of the line up to a quote
+            rest = "".join(v for k, v in parts[i + 1:] if k == "lit")
+            if any(k == "var" for k, _ in parts[i + 1:]) or re.search(r"[^`'\"\s]", rest):
+                out.append(f"(?P<{name}>[^\\n]{{0,200}}?)")
+            elif rest.strip():
+                out.append(f"(?P<{name}>[^\\n`'\"]{{0,200}})")
+            else:
+                out.append(f"(?P<{name}>[^\\n]{{0,200}})")
     return "".join(out)
 
 
@@ -858,8 +951,8 @@ def row_json(row: Row, lab: Label, all_releases: list[str]) -> dict[str, object]
         "code": lab.code,
         "template": template,
         "matcher": matcher(row.parts),
-        "numbers": {name: key for name, key in zip(names, lab.evidence(names), strict=True)
-                    if key},
+        "numbers": {name: key for name, key in zip(
+            names, lab.evidence(names, fixed_before(template)), strict=True) if key},
         "kind": row.kind,
         "library": row.library,
         "releases": sorted(row.releases, key=_release_key),
@@ -900,7 +993,7 @@ def relabelled(path: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
         names = re.findall(r"\(\?P<(\w+)>", record["matcher"])
         record["code"] = lab.code
         record["numbers"] = {name: key for name, key in zip(
-            names, lab.evidence(names), strict=True) if key}
+            names, lab.evidence(names, fixed_before(record["template"])), strict=True) if key}
         record.pop("candidates", None)
         record.pop("question", None)
         if lab.candidates:

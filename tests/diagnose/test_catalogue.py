@@ -183,6 +183,12 @@ def test_the_committed_index_is_cached_once_and_read_back_term_by_term(tmp_path)
         assert second._cache is not None and len(second._idf) < len(first._idf) / 10
 
 
+def test_a_template_that_opens_with_literal_braces_is_matched_without_a_field() -> None:
+    """"{} is not a known sequence generator." (fairseq) has braces and no field: reading its
+    lead-in must not look for a group it does not have."""
+    assert seqfit.explain("{} is not a known sequence generator.").best.code == "unknown"
+
+
 def test_a_word_glued_to_a_field_is_no_anchor() -> None:
     """A text must hold every anchor of a row for its expression to run: "{label_type}_label_ids"
     pastes as "punct_label_ids", one word, so "label_ids" cannot be one of them."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -61,3 +62,29 @@ def test_spacy_error_constants_are_templates_with_their_fields(miner) -> None:
     "The utterance is too short for the encoder's subsampling"])
 def test_sizes_that_must_divide_or_agree_are_on_the_miners_topic(miner, text: str) -> None:
     assert miner.TOPIC.search(text)
+
+
+def test_a_field_closed_only_by_quotes_still_holds_its_value(miner) -> None:
+    # "Current value is `{length}`": the backticks are optional, so a lazy field matched nothing
+    parts = [("lit", "Current value is `"), ("var", "length"), ("lit", "`")]
+    pattern = re.compile(miner.matcher(parts))
+    assert pattern.search("Current value is `613`").group("length") == "613"
+    assert pattern.search("Current value is 613").group("length") == "613"
+
+
+@pytest.mark.parametrize(("template", "names", "keys"), [
+    # the name says length, the words in front say it is the maximum
+    ("input contains a sequence length {t} that is greater than the designated maximum sequence "
+     "length {self.seq_len}", ["t", "self_seq_len"], ["length", "limit"]),
+    ("The {prompt_type} prompt (length {prompt_len}) is longer than the maximum model length of "
+     "{max_prompt_len}", ["prompt_type", "prompt_len", "max_prompt_len"],
+     [None, "length", "limit"]),
+    # a name that says what it is keeps it
+    ("len(input_ids)={len(input_ids)} exceeds the max length of {max_length}",
+     ["len_input_ids", "max_length"], ["length", "limit"]),
+])
+def test_the_words_in_front_of_a_field_name_the_number_it_carries(miner, template: str,
+                                                                  names: list[str],
+                                                                  keys: list) -> None:
+    from message_labels import Label
+    assert Label("over_max_positions").evidence(names, miner.fixed_before(template)) == keys

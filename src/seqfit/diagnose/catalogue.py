@@ -475,7 +475,7 @@ def _past_lead_in(pattern: re.Pattern[str], text: str, hit: re.Match[str]) -> re
     """A template that opens with a field matches from the start of the line, so the field
     takes the line's lead-in ("ValueError:" of "ValueError: 613 labels found ..."): match again
     after it, where the field holds the value."""
-    first = hit.group(1)
+    first = hit.group(1) if pattern.groups else None  # ("{} is not ..." opens with braces)
     if not first or ":" not in first:
         return hit
     # past the last colon the field took ("AssertionError: 613" of "AssertionError: 613 exceeds
