@@ -43,6 +43,8 @@ class Label:
 #: sequence length {self.seq_len}"), or a length ("input contains a sequence length {t}").
 LIMIT_BEFORE = re.compile(r"\bmax(?:imum)?(?: [a-z]+){0,2} (?:length|len|size|tokens|positions)"
                           r"(?: is| of)? $", re.I)
+MINIMUM_BEFORE = re.compile(r"\bmin(?:imum)?(?: [a-z]+){0,2} (?:length|len|size|tokens|samples)"
+                            r"(?: is| of)? $", re.I)
 LENGTH_BEFORE = re.compile(r"\b(?:sequence|input|prompt|text) length(?:\s+of|\s+is|\s*[:=])?\s*$",
                            re.I)
 
@@ -52,6 +54,8 @@ def evidence_key(name: str, code: str, before: str = "") -> str | None:
     key = _key_of_name(name, code)
     if key in (None, "length", "index") and LIMIT_BEFORE.search(before[-60:]):
         return "limit"
+    if key in (None, "length", "index") and MINIMUM_BEFORE.search(before[-60:]):
+        return "minimum"  # "This is less than the minimum size of {min_input_length}"
     if key == "index" and LENGTH_BEFORE.search(before[-60:]):
         return "length"  # a one-letter name, "sequence length {t}"
     return key

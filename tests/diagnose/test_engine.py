@@ -116,6 +116,26 @@ def test_labels_against_logits_get_the_fix_of_labels_not_of_masks() -> None:
     assert mask.fix == CODES["shape_mismatch"].fix
 
 
+@pytest.mark.parametrize("text", [
+    "sacreBLEU: System and reference streams have different lengths.",
+    "AssertionError: Different number of candidates and references",
+    "ValueError: Predictions and targets should be same length, but got 412 and 398 "
+    "respectively."])
+def test_a_metric_given_unpaired_lists_gets_the_fix_of_a_metric(text: str) -> None:
+    best = seqfit.explain(text).best
+    assert best.code == "shape_mismatch"
+    assert "one prediction per reference" in best.fix and "num_labels" not in best.fix
+
+
+def test_audio_of_the_wrong_length_gets_the_fix_of_audio() -> None:
+    best = seqfit.explain("AssertionError: Input size should be a multiple of num_samples").best
+    assert best.code == "length_multiple_constraint"
+    assert "samples" in best.fix and "tokenizer(" not in best.fix
+    text = seqfit.explain("ValueError: sequence length 1000 must be a multiple of the attention "
+                          "window 512").best
+    assert text.fix == CODES["length_multiple_constraint"].fix
+
+
 def test_sequences_gathered_across_processes_are_padded_across_processes() -> None:
     best = seqfit.explain(
         "accelerate.utils.operations.DistributedOperationException: Cannot apply desired "

@@ -243,6 +243,37 @@ class Variant:
 
 
 VARIANTS: tuple[Variant, ...] = (
+    # a metric's outputs against its references (sacreBLEU, bert-score, rouge-score, jiwer, nltk)
+    Variant(
+        "shape_mismatch",
+        re.compile(r"\b(?:hypothes[ie]s|hyps?|candidates?|references?|refs|system and reference|"
+                   r"predictions?|preds|y_pred)\b", re.I),
+        re.compile(r"logits|input size|target size|num_labels|attention_mask|input_ids|\bmask\b|"
+                   r"word pieces|subword|\bwords?\b|tokens", re.I),
+        "The predictions (hypotheses, candidates) and the references given to the metric are "
+        "not paired one to one[ ({length} vs {other})]: a generation cut short or not decoded in "
+        "full, an empty output dropped, or outputs and references read from files of different "
+        "line counts.",
+        "give one prediction per reference, in the same order: assert len(predictions) == "
+        "len(references) before scoring; decode every generated row "
+        "(tokenizer.batch_decode(outputs, skip_special_tokens=True)) and keep empty outputs as "
+        "'' instead of dropping them; for sacreBLEU, references are a list of streams each as "
+        "long as the hypotheses ([refs], not refs)",
+        "print(len(predictions), len(references))"),
+    # audio: its samples or frames, not tokens
+    Variant(
+        "length_multiple_constraint",
+        re.compile(r"\baudio\b|samples?\b|waveform|\bwav\b|frames?\b|speech|\bmel\b|"
+                   r"utterance", re.I),
+        re.compile(r"\btokens?\b|input_ids|attention_window|block_size", re.I),
+        "This audio model takes clips (or streaming chunks) whose number of samples or frames is "
+        "a multiple of a fixed size, or exactly one chunk[ ({length})]: the encoder's strides, "
+        "windows or streaming segments need it.",
+        "pad or trim each clip to a multiple of N samples (torch.nn.functional.pad(wav, (0, "
+        "-wav.shape[-1] % N)), or feature_extractor(audio, padding='max_length', "
+        "max_length=k * N)); when streaming, feed chunks of exactly the chunk size and pad the "
+        "last one",
+        "print(wav.shape[-1] % N)"),
     Variant(
         "shape_mismatch",
         re.compile(r"\b(?:targets?|labels?|y_true|gold\w*|references?|ground[ _]truth)\b",
