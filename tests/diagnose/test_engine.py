@@ -125,12 +125,14 @@ def test_a_metric_given_unpaired_lists_gets_the_fix_of_a_metric(text: str) -> No
     best = seqfit.explain(text).best
     assert best.code == "shape_mismatch"
     assert "one prediction per reference" in best.fix and "num_labels" not in best.fix
+    assert "([refs], not refs)" in best.fix
 
 
 def test_audio_of_the_wrong_length_gets_the_fix_of_audio() -> None:
     best = seqfit.explain("AssertionError: Input size should be a multiple of num_samples").best
     assert best.code == "length_multiple_constraint"
     assert "samples" in best.fix and "tokenizer(" not in best.fix
+    assert "wav.shape[-1] % N" in best.fix  # code in brackets is not an optional part
     text = seqfit.explain("ValueError: sequence length 1000 must be a multiple of the attention "
                           "window 512").best
     assert text.fix == CODES["length_multiple_constraint"].fix

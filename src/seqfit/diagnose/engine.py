@@ -457,14 +457,20 @@ PLACEHOLDERS = {"limit": "N", "length": "N", "vocab_rows": "N", "type_vocab_size
 
 
 def fill(template: str, values: dict[str, Any]) -> str:
-    """Fill ``{name}`` fields; a ``[...]`` part is kept only when all its fields are known.
+    """Fill ``{name}`` fields; a ``[...]`` part with fields is kept only when all its fields are
+    known; brackets without a field are code and stay as they are (``wav[..., :n]``).
 
     >>> fill("an input[ of {length} tokens] for {limit}", {"limit": 512})
     'an input for 512'
+    >>> fill("pad wav.shape[-1] up to N, sacrebleu.corpus_bleu(hyps, [refs])", {})
+    'pad wav.shape[-1] up to N, sacrebleu.corpus_bleu(hyps, [refs])'
     """
     def optional(match: re.Match[str]) -> str:
         part = match.group(1)
-        return part if all(name in values for name in FIELD.findall(part)) else ""
+        names = FIELD.findall(part)
+        if not names:
+            return match.group(0)
+        return part if all(name in values for name in names) else ""
 
     text = OPTIONAL.sub(optional, template)
     return FIELD.sub(lambda m: str(values.get(m.group(1), PLACEHOLDERS.get(m.group(1), "N"))),
