@@ -52,11 +52,13 @@ LENGTH_BEFORE = re.compile(r"\b(?:sequence|input|prompt|text) length(?:\s+of|\s+
 def evidence_key(name: str, code: str, before: str = "") -> str | None:
     """Which number a field carries, from its expression's name and the words in front of it."""
     key = _key_of_name(name, code)
-    if key in (None, "length", "index") and LIMIT_BEFORE.search(before[-60:]):
-        return "limit"
-    if key in (None, "length", "index") and MINIMUM_BEFORE.search(before[-60:]):
-        return "minimum"  # "This is less than the minimum size of {min_input_length}"
-    if key == "index" and LENGTH_BEFORE.search(before[-60:]):
+    tail = before[-60:]
+    if key in (None, "length", "index"):
+        if LIMIT_BEFORE.search(tail):
+            return "limit"
+        if MINIMUM_BEFORE.search(tail):
+            return "minimum"  # "This is less than the minimum size of {min_input_length}"
+    if key == "index" and LENGTH_BEFORE.search(tail):
         return "length"  # a one-letter name, "sequence length {t}"
     return key
 

@@ -354,7 +354,7 @@ sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "src")]
 
 from message_labels import Label, label  # noqa: E402
 
-from seqfit.diagnose.catalogue import build_index, load, rare_words  # noqa: E402
+from seqfit.diagnose.catalogue import FIELD, build_index, load, rare_words  # noqa: E402
 
 OUT = ROOT / "src" / "seqfit" / "diagnose" / "messages.jsonl"
 SITE = Path(importlib.metadata.distribution("transformers").locate_file(""))
@@ -769,7 +769,7 @@ def group_names(parts: list[tuple[str, str]]) -> list[str]:
 
 def fixed_before(template: str) -> list[str]:
     """The fixed text in front of each field of a template."""
-    return re.split(r"\{[^{}]*\}", template)[:-1]
+    return FIELD.split(template)[:-1]
 
 
 def _literal_regex(text: str) -> str:

@@ -110,19 +110,18 @@ def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str
     compared with the model's real limits; with ``batch`` (the inputs of the failing call) the
     batch itself is checked, which names the cause exactly when the text cannot.
     """
+    if isinstance(error, (bytes, bytearray, memoryview)):
+        # a subprocess's captured output: decoded as a binary log is (BOM, UTF-8, NUL check)
+        error = io.BytesIO(bytes(error))
+    elif isinstance(error, (list, tuple)) and all(isinstance(x, str) for x in error):
+        # traceback.format_exception(...) and readlines(): lines that keep their newline, or not
+        error = "".join(error) if all(x.endswith("\n") for x in error[:-1]) else "\n".join(error)
     if isinstance(error, BaseException):
         text = exception_text(error)
     elif isinstance(error, str):
         text = error if len(error) <= SMALL else excerpt(text_chunks(error))
     elif hasattr(error, "read"):
         text = excerpt(chunks_of(cast("IO[str] | IO[bytes]", error)))
-    elif isinstance(error, (bytes, bytearray, memoryview)):
-        # a subprocess's captured output: decoded as a binary log is (BOM, UTF-8, NUL check)
-        text = excerpt(chunks_of(io.BytesIO(bytes(error))))
-    elif isinstance(error, (list, tuple)) and all(isinstance(x, str) for x in error):
-        # traceback.format_exception(...) and readlines(): lines that keep their newline, or not
-        joined = "".join(error) if all(x.endswith("\n") for x in error[:-1]) else "\n".join(error)
-        text = joined if len(joined) <= SMALL else excerpt(text_chunks(joined))
     elif isinstance(error, os.PathLike):
         path = Path(error)
         if not path.is_file():

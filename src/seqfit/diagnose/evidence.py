@@ -140,8 +140,9 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
             if found.covered < top * 0.8:
                 break
             row = found.row
-            copy = (row.code, row.literal, found.line) in voted
-            voted.add((row.code, row.literal, found.line))
+            key = (row.code, row.literal, found.line)
+            copy = key in voted
+            voted.add(key)
             if row.ambiguous:
                 # the hand-written rules read the frames, model and batch for these
                 question = question or row.question

@@ -701,7 +701,8 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("arrow column", r"Column (\d+) named (\w+) expected length (\d+) but got length (\d+)",
          lambda m, t, f: [Vote("map_column_length_mismatch", 5.0, {
              "column": m.group(2), "other": int(m.group(3)), "length": int(m.group(4))})]),
-    _sig("bare assert", r"^\s*(?:\[rank\d+\]:\s*)?AssertionError(?::\s*[-\d\s,().]*)?\s*$",
+    # (launcher prefixes such as torchrun's "[rank1]: " are gone by now: engine.LAUNCHER_PREFIX)
+    _sig("bare assert", r"^\s*AssertionError(?::\s*[-\d\s,().]*)?\s*$",
          bare_assert),
     # --- CUDA --------------------------------------------------------------------------------
     _sig("device assert", r"device-side assert triggered|srcIndex < srcSelectDimSize|"
