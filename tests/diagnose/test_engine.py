@@ -148,6 +148,68 @@ def test_sequences_gathered_across_processes_are_padded_across_processes() -> No
     assert best.fix.startswith("accelerator.pad_across_processes(")
 
 
+@pytest.mark.parametrize(("text", "code", "evidence"), [
+    # TensorFlow, JAX and NumPy saying what torch says with "size of tensor a (600) must
+    # match the size of tensor b (512)": one axis differs, a position limit against more tokens
+    ('ValueError: Exception encountered when calling layer "tf_bert_model" (type '
+     "TFBertMainLayer). Dimensions must be equal, but are 512 and 600", "over_max_positions",
+     {"length": 600, "limit": 512}),
+    ("tensorflow.python.framework.errors_impl.InvalidArgumentError: Incompatible shapes: "
+     "[8,600,768] vs. [1,512,768] [Op:AddV2]", "over_max_positions",
+     {"length": 600, "limit": 512}),
+    ("TypeError: add got incompatible shapes for broadcasting: (1, 600, 768), (1, 512, 768).",
+     "over_max_positions", {"length": 600, "limit": 512}),
+    ("ValueError: operands could not be broadcast together with shapes (1,600,768) (1,512,768)",
+     "over_max_positions", {"length": 600, "limit": 512}),
+    # an image, or two shapes with no position limit between them, say nothing
+    ("ValueError: operands could not be broadcast together with shapes (3,224,224) (3,256,256)",
+     "unknown", None),
+    ("Incompatible shapes: [8,600,768] vs. [8,600,1024] [Op:AddV2]", "unknown", None),
+    # the last axis of (batch, length, hidden) is the hidden size, 512 as often as not
+    ("Incompatible shapes: [8,100,512] vs. [8,100,768] [Op:AddV2]", "unknown", None),
+    # a table of a well-known vocabulary's size, indexed past its end
+    ("IndexError: index 50257 is out of bounds for dimension 0 with size 50257",
+     "token_id_out_of_vocab", {"index": 50257, "vocab_rows": 50257}),
+])
+def test_other_frameworks_shapes_and_tables_are_read_by_their_numbers(
+        text: str, code: str, evidence: dict | None) -> None:
+    best = seqfit.explain(text).best
+    assert best.code == code
+    if evidence is not None:
+        assert best.evidence == evidence
+
+
+@pytest.mark.parametrize(("line", "code"), [
+    ("    active = logits[attention_mask.bool()]", "shape_mismatch"),
+    ("    active_labels = labels[mask]", "label_alignment"),
+    ("    crop = image[valid]", "unknown"),
+])
+def test_a_boolean_mask_of_another_length_is_read_from_the_failing_line(line: str,
+                                                                         code: str) -> None:
+    text = ('Traceback (most recent call last):\n  File "/home/u/eval.py", line 40, in <module>\n'
+            f"{line}\nIndexError: The shape of the mask [8, 128] at index 1 does not match the "
+            "shape of the indexed tensor [8, 512, 2] at index 1")
+    best = seqfit.explain(text).best
+    assert best.code == code
+    if code != "unknown":
+        assert best.evidence == {"length": 512, "other": 128}
+
+
+def test_batches_of_different_lengths_joined_by_accelerate_are_ragged() -> None:
+    """accelerate's dispatching loader joins every process's batch with torch.cat: batches
+    padded each to its own longest row do not join."""
+    text = ('Traceback (most recent call last):\n  File "/home/u/train.py", line 88, in <module>\n'
+            "    trainer.train()\n  File \"/usr/lib/python3.10/site-packages/accelerate/"
+            'data_loader.py", line 610, in _fetch_batches\n    batch = concatenate(batches, '
+            'dim=0)\n  File "/usr/lib/python3.10/site-packages/accelerate/utils/operations.py", '
+            "line 623, in concatenate\n    return torch.cat(data, dim=dim)\nRuntimeError: Sizes "
+            "of tensors must match except in dimension 0. Expected size 112 but got size 128 for "
+            "tensor number 1 in the list.")
+    best = seqfit.explain(text).best
+    assert best.code == "ragged_batch_no_padding"
+    assert best.evidence == {"length": 112, "other": 128}
+
+
 @pytest.mark.parametrize("prefix", ["[rank1]: ", "[default0]:", "[1,0]<stderr>:",
                                     "(RayTrainWorker pid=4120) ", "[pod/trainer-0/main] ",
                                     "worker-0: "])

@@ -43,7 +43,8 @@ SIGNATURE_NAMES = frozenset(sig.name for sig in SIGNATURES)
 CONTEXT_RULES = frozenset({"seqfit error", "index out of range", "size of tensor", "expanded size",
                            "out of bounds", "torch table", "tf gather", "length-rule architecture",
                            "device assert", "loss target", "no batch dimension", "sentinel",
-                           "joined unequal", "view invalid", "ort broadcast", "ort reshape"})
+                           "joined unequal", "view invalid", "ort broadcast", "ort reshape",
+                           "broadcast shapes", "mask index"})
 NEAR = 4.0  # weight of the nearest wording family, times its similarity
 NEAR_MIN = 0.3  # similarity below which a wording family says nothing
 TIE = 0.01  # nearest templates this close are as near as each other

@@ -104,6 +104,14 @@ SHAPE_ERROR = re.compile(r"Invalid computed output size|is invalid for input of 
 MAX_ID = re.compile(r"input_ids\W{0,4}\]?\.max\(\)\W{0,20}(?:tensor\()?(\d+)")
 LONGEST_TABLE = 16_386  # no learned position table is longer (LED's 16384, plus an offset)
 COMMON_LIMITS = {64, 66, 77, 128, 256, 384, 512, 514, 1024, 1026, 2048, 4096, 4098, 8192, 16384}
+#: Vocabulary sizes of widely used tokenizers and their models' embedding tables (BERT uncased
+#: and cased, multilingual BERT, Chinese BERT, ALBERT, GPT-2, RoBERTa/BART, GPT-NeoX/Pythia,
+#: XLM-R, T5's tokenizer and model, Llama 1-2 and Mistral, Mistral v3, Llama 3, Qwen 2,
+#: Gemma, Phi-3, Whisper, CLIP, DeBERTa-v3, BLOOM, Falcon, StarCoder): a table of one of these
+#: sizes indexed past its end is the vocabulary, none is a position table's length.
+COMMON_VOCABS = {30522, 28996, 119547, 21128, 30000, 50257, 50265, 50280, 50304, 50432, 250002,
+                 32100, 32128, 32000, 32001, 32768, 128256, 151936, 152064, 256000, 32064,
+                 51865, 51866, 49408, 128100, 250880, 65024, 49152}
 
 
 LIBRARY_FRAME = re.compile(r"[/\\]torch[/\\]|[/\\]transformers[/\\]utils[/\\]|"
@@ -217,6 +225,8 @@ def out_of_bounds(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
     if POSITION_FRAME.search(inner) or (index >= size and size in COMMON_LIMITS):
         return [Vote("over_max_positions", 3.0, {"index": index, "limit": size}),
                 Vote("token_id_out_of_vocab", 0.5, {"index": index, "vocab_rows": size})]
+    if index >= size and size in COMMON_VOCABS:
+        return [Vote("token_id_out_of_vocab", 3.0, {"index": index, "vocab_rows": size})]
     return []  # any tensor indexed past its end: nothing says it is an input of a model
 
 
@@ -413,6 +423,10 @@ INPUT_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ids", re.compile(r"input_ids|token_type_ids|position_ids|inputs_embeds|\btokens\b|"
                        r"encodings?\b|\bfeatures\b|\bbatch\b")),
 )
+#: Frames that join whole batches: accelerate's dispatching loader concatenates the batches of
+#: every process, the Trainer and accelerate gather predictions across steps and processes.
+BATCHES_JOINED = re.compile(r"_fetch_batches|concatenate\(batches|nested_concat|"
+                            r"torch_pad_and_concatenate|gather_for_metrics|\bgather\(", re.I)
 COLLATE_FRAME = re.compile(r"[/\\]_utils[/\\]collate\.py|data_collator|\bcollate", re.I)
 
 
@@ -455,6 +469,11 @@ def joined_unequal(match: re.Match[str], text: str, frames: tuple[str, ...]) -> 
     evidence = {"length": numbers[0], "other": numbers[1]} if len(numbers) == 2 else {}
     if COLLATE_FRAME.search("\n".join(frames)) or _input_of(line) in ("ids", "mask"):
         return [Vote("ragged_batch_no_padding", 4.0, evidence)]
+    if BATCHES_JOINED.search("\n".join(frames)):
+        # batches padded each to its own longest row, joined into one: accelerate's
+        # dispatch_batches (one process reads every rank's batch), or predictions gathered
+        # across steps or processes
+        return [Vote("ragged_batch_no_padding", 3.5, evidence)]
     if _input_of(line) == "labels":
         return [Vote("label_alignment", 3.5, evidence)]
     return []
@@ -471,6 +490,63 @@ def ort_broadcast(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
         return [Vote("over_max_positions", 4.0, {"length": large, "limit": small}),
                 Vote("export_fixed_length", 1.5, {"length": large, "limit": small})]
     return [Vote("export_fixed_length", 3.5, {"length": b, "limit": a})]
+
+
+SHAPE_TUPLE = re.compile(r"[\[(]\s*((?:(?:-?\d+|\?|None)\s*,\s*)+(?:-?\d+|\?|None))\s*,?\s*[\])]")
+
+
+def _shapes_of(text: str) -> list[tuple[int | None, ...]]:
+    """The shapes written in a line: "[1,600,768]", "(1, 600, 768)", "[?,600,768]"."""
+    return [tuple(int(d) if d.strip().lstrip("-").isdigit() else None
+                  for d in found.split(",")) for found in SHAPE_TUPLE.findall(text)]
+
+
+def broadcast(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """Another framework's "size of tensor a must match the size of tensor b": TensorFlow's
+    "Incompatible shapes: [1,600,768] vs. [1,512,768]" and "Dimensions must be equal, but are
+    600 and 512", JAX's "Incompatible shapes for broadcasting: shapes=[(1, 600, 768), (1, 512,
+    768)]", NumPy's "operands could not be broadcast together with shapes". Two shapes that
+    differ on one axis only, where one side is a common position limit and the other longer,
+    are a position table met by too many tokens; a mask on the failing line makes it two inputs
+    that disagree. Any other pair of shapes says nothing: most are not about a text input."""
+    end = text.find("\n", match.end())
+    line = text[match.start():end if end >= 0 else len(text)]
+    if match.group("a"):
+        pairs = [(int(match.group("a")), int(match.group("b")))]
+    else:
+        shapes = [s for s in _shapes_of(line) if len(s) >= 2]
+        if len(shapes) < 2 or len(shapes[0]) != len(shapes[1]):
+            return []
+        if len(shapes[0]) >= 3 and shapes[0][-1] != shapes[1][-1]:
+            return []  # the last axis of (batch, length, hidden) is the hidden size
+        pairs = [(x, y) for x, y in zip(shapes[0], shapes[1], strict=True)
+                 if x is not None and y is not None and x != y and 1 not in (x, y)]
+    if len(pairs) != 1 or IMAGE_FRAME.search(innermost(frames, 3)):
+        return []
+    small, large = sorted(pairs[0])
+    if small in COMMON_LIMITS and small != large:
+        return [Vote("over_max_positions", 3.0, {"length": large, "limit": small}),
+                Vote("shape_mismatch", 1.0, {"length": large, "other": small})]
+    if _input_of(_failing_line(frames)) == "mask":
+        return [Vote("shape_mismatch", 3.0, {"length": large, "other": small})]
+    return []
+
+
+def mask_index(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """torch's "The shape of the mask [8, 128] at index 1 does not match the shape of the
+    indexed tensor [8, 512] at index 1": a boolean mask of one length selecting from a tensor of
+    another. About a text batch when the failing line indexes with the attention mask, the ids
+    or the labels (``logits[attention_mask.bool()]``, ``labels[mask]``); else nothing."""
+    kind = _input_of(_failing_line(frames))
+    mask, at = [int(d) for d in re.findall(r"\d+", match.group(1))], int(match.group(2))
+    indexed, there = [int(d) for d in re.findall(r"\d+", match.group(3))], int(match.group(4))
+    evidence = ({"length": indexed[there], "other": mask[at]}
+                if at < len(mask) and there < len(indexed) else {})
+    if kind == "labels":
+        return [Vote("label_alignment", 3.0, evidence), Vote("shape_mismatch", 1.0, evidence)]
+    if kind in ("mask", "ids"):
+        return [Vote("shape_mismatch", 3.0, evidence)]
+    return []
 
 
 def view_invalid(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
@@ -606,6 +682,15 @@ SIGNATURES: tuple[Signature, ...] = (
          r"each element in list of batch should be of equal size", joined_unequal),
     _sig("view invalid", r"shape '\[[-\d, ]*\]' is invalid for input of size \d+",
          view_invalid),
+    # another framework's broadcast of two shapes (TensorFlow, JAX, NumPy)
+    # (their own wordings only: "Incompatible shapes: [8,600] vs. [8,512]", "... shapes for
+    # broadcasting: (...)"; other libraries' "incompatible shapes: a is ..., b is ..." are
+    # about their own tensors)
+    _sig("broadcast shapes", r"Incompatible shapes: \[[\d,?]+\] vs\. \[|incompatible shapes "
+         r"for broadcasting:? (?:shapes=)?[\[(]|could not be broadcast together with shapes \(|"
+         r"Dimensions must be equal, but are (?P<a>\d+) and (?P<b>\d+)", broadcast),
+    _sig("mask index", r"The shape of the mask \[([\d, ]*)\] at index (\d+) does not match "
+         r"the shape of the indexed tensor \[([\d, ]*)\] at index (\d+)", mask_index),
     _sig("pad token", r"Asking to pad but the tokenizer does not have a padding token|"
          r"Cannot handle batch sizes > 1 if no padding token is defined|"
          r"tokenizer does not have a padding token|pad_token_id.{0,30}is None|"
