@@ -72,8 +72,10 @@ def _key_of_name(name: str, code: str) -> str | None:
         return "vocab_rows"
     if re.search(r"type_vocab", n):
         return "type_vocab_size"
-    if re.search(r"stride", n):
-        return "stride"
+    if re.search(r"stride|overlap", n):
+        return "stride"  # the tokens windows share: a tokenizer's stride, a splitter's overlap
+    if code == "stride_overflow" and re.search(r"chunk|window|max_len|max_length|size", n):
+        return "limit"  # what the overlap must stay below
     if re.search(r"min_(new_)?(length|tokens)|minimum", n):
         return "minimum"
     if re.search(r"attention_window|window|block_size|chunk|multiple|pad_to_multiple_of", n):

@@ -210,6 +210,98 @@ def test_batches_of_different_lengths_joined_by_accelerate_are_ragged() -> None:
     assert best.evidence == {"length": 112, "other": 128}
 
 
+JUPYTER_WORD_EMBEDDINGS = """\
+---------------------------------------------------------------------------
+IndexError                                Traceback (most recent call last)
+Cell In[7], line 3
+      1 inputs = tokenizer(text, return_tensors="pt")
+----> 3 outputs = model(**inputs)
+
+File /opt/conda/lib/python3.10/site-packages/transformers/models/bert/modeling_bert.py:215, in \
+BertEmbeddings.forward(self, input_ids, token_type_ids, position_ids, inputs_embeds)
+    213 if inputs_embeds is None:
+--> 215     inputs_embeds = self.word_embeddings(input_ids)
+    216 token_type_embeddings = self.token_type_embeddings(token_type_ids)
+
+File /opt/conda/lib/python3.10/site-packages/torch/nn/functional.py:2233, in embedding(input, \
+weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
+-> 2233 return torch.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+IndexError: index out of range in self""".replace("\\\n", "")
+IPYTHON7_GPT2_CAUSAL = """\
+RuntimeError                              Traceback (most recent call last)
+<ipython-input-12-3c1f0a9b2d7e> in <module>
+----> 1 outputs = model(input_ids)
+
+/home/u/envs/nlp/lib/python3.8/site-packages/transformers/models/gpt2/modeling_gpt2.py in \
+_attn(self, query, key, value, attention_mask, head_mask)
+    180             causal_mask = self.bias[:, :, key_length - query_length : key_length, :key_length]
+--> 181             attn_weights = torch.where(causal_mask, attn_weights, self.masked_bias)
+
+RuntimeError: The size of tensor a (1025) must match the size of tensor b (1024) at \
+non-singleton dimension 3""".replace("\\\n", "")
+
+
+@pytest.mark.parametrize(("text", "code", "innermost"), [
+    # IPython 8 / Jupyter: the frame's failing line is the one its arrow marks, not the context
+    # line after it (here token_type_embeddings, another table)
+    (JUPYTER_WORD_EMBEDDINGS, "token_id_out_of_vocab",
+     "inputs_embeds = self.word_embeddings(input_ids)"),
+    # IPython 7: 'path in function(args)'; a causal mask cut from GPT-2's 1024-position buffer
+    (IPYTHON7_GPT2_CAUSAL, "over_max_positions",
+     "attn_weights = torch.where(causal_mask, attn_weights, self.masked_bias)"),
+])
+def test_ipython_and_jupyter_tracebacks_give_their_frames(text: str, code: str,
+                                                           innermost: str) -> None:
+    explanation = seqfit.explain(text)
+    assert explanation.best.code == code
+    assert any(frame.endswith(": " + innermost) for frame in explanation.frames)
+
+
+def test_tensorflow_graph_errors_are_read_past_graph_execution_error() -> None:
+    """TensorFlow prints the node's definition, then the message, after 'Graph execution
+    error:'; the message is what says which table was indexed past its end."""
+    text = ("Traceback (most recent call last):\n  File \"train_tf.py\", line 64, in <module>\n"
+            "    model.fit(tf_train, epochs=3)\ntensorflow.python.framework.errors_impl."
+            "InvalidArgumentError: Graph execution error:\n\nDetected at node tf_roberta/"
+            "embeddings/assert_less/Assert/Assert defined at (most recent call last):\n"
+            "    File \"train_tf.py\", line 64, in <module>\n\nassertion failed: [The maximum "
+            "value of input_ids (Tensor(\"Max:0\", shape=(), dtype=int32)) must be smaller than "
+            "the embedding layer's input dimension (50265). The likely cause is some problem at "
+            "tokenization time.] [Condition x < y did not hold element-wise:]\n"
+            "\t [[{{node tf_roberta/embeddings/assert_less/Assert/Assert}}]] "
+            "[Op:__inference_train_function_40211]")
+    assert seqfit.explain(text).best.code == "token_id_out_of_vocab"
+
+
+@pytest.mark.parametrize("text", [
+    "IndexError: index out of range in self\n>>> len(tokenizer)\n50260\n>>> model.transformer"
+    ".wte\nEmbedding(50257, 768)",
+    "RuntimeError: CUDA error: device-side assert triggered\n>>> len(tokenizer)\n50260\n>>> "
+    "model.get_input_embeddings().weight.shape\ntorch.Size([50257, 768])",
+])
+def test_a_tokenizer_printed_longer_than_the_embedding_table_is_the_cause(text: str) -> None:
+    best = seqfit.explain(text).best
+    assert best.code == "token_id_out_of_vocab"
+    assert best.evidence == {"index": 50259, "vocab_rows": 50257}
+
+
+def test_torch_overflowing_on_the_sentinel_in_a_tokenizer_line_is_the_sentinel() -> None:
+    text = ('Traceback (most recent call last):\n  File "pack.py", line 18, in <module>\n'
+            "    buf = torch.full((bsz, tokenizer.model_max_length), 0, dtype=torch.long)\n"
+            "RuntimeError: Overflow when unpacking long")
+    assert seqfit.explain(text).best.code == "model_max_length_sentinel"
+    assert seqfit.explain("RuntimeError: Overflow when unpacking long").best.code == "unknown"
+
+
+def test_a_text_splitters_overlap_gets_the_fix_of_a_splitter() -> None:
+    best = seqfit.explain("ValueError: Got a larger chunk overlap (200) than chunk size (100), "
+                          "should be smaller.").best
+    assert best.code == "stride_overflow"
+    assert best.evidence == {"stride": 200, "limit": 100}
+    assert "chunk_overlap=" in best.fix
+
+
 @pytest.mark.parametrize("prefix", ["[rank1]: ", "[default0]:", "[1,0]<stderr>:",
                                     "(RayTrainWorker pid=4120) ", "[pod/trainer-0/main] ",
                                     "worker-0: "])

@@ -243,6 +243,19 @@ class Variant:
 
 
 VARIANTS: tuple[Variant, ...] = (
+    # a text splitter's chunks (LangChain, LlamaIndex, Haystack, Optimum's and Voyage's
+    # chunkers): the same rule as a tokenizer's stride, in their own option names
+    Variant(
+        "stride_overflow",
+        re.compile(r"\bchunk[ _]?overlap\b|\boverlap\b[^.\n]{0,40}\bchunk|\bchunk\w*"
+                   r"[^.\n]{0,40}\boverlap\b|split_overlap", re.I),
+        None,
+        "The overlap between chunks[ ({stride})] is not smaller than the chunk size[ "
+        "({limit})]: each chunk would start where the last began, so the splitter cannot "
+        "advance.",
+        "set the overlap well below the chunk size, for example chunk_overlap=chunk_size // 8 "
+        "(both counted in the same unit: tokens with a token splitter, characters otherwise)",
+        "print(chunk_size, chunk_overlap)"),
     # a metric's outputs against its references (sacreBLEU, bert-score, rouge-score, jiwer, nltk)
     Variant(
         "shape_mismatch",

@@ -41,7 +41,51 @@ from .signatures import FRAME_HINTS, Vote, innermost
 TRACEBACK_START = "Traceback (most recent call last):"
 BARE_ASSERT = re.compile(r"^\s*AssertionError:?\s*$")
 KERNEL_ASSERT = re.compile(r"\.cu:\d+: \w+: block: \[.*Assertion `.*` failed")
-FRAME = re.compile(r'^\s*File "([^"]+)", line \d+, in (\S+)\s*$')
+#: A frame of a traceback, as Python prints it and as IPython and Jupyter do: 'File "x.py",
+#: line 3, in f'; 'File /x.py:230, in BertEmbeddings.forward(self, ...)'; 'Cell In[7], line 3';
+#: '<ipython-input-5-1f2e> in <module>()'; '/x.py in forward(self, ...)' (IPython 7); and an
+#: unquoted path ('File [...]/trax/x.py, line 9, in f': Trax's layer errors).
+FRAME = re.compile(r'^\s*File "(?P<p1>[^"]+)", line \d+, in (?P<f1>\S+)\s*$|'
+                   r'^\s*File (?P<p2>[^"\s][^"\n]*?\.pyx?):\d+, in (?P<f2>[\w.<>]+)\(.*$|'
+                   r'^\s*File (?P<p3>[^"\s][^"\n,]*?), line \d+, in (?P<f3>\S+)\s*$|'
+                   r'^\s*(?P<p4>Cell In ?\[\d*\]), line \d+\s*$|'
+                   r'^\s*(?P<p5><ipython-input-[\w-]+>) in (?P<f5>[\w.<>]+)\(.*$|'
+                   r'^(?P<p6>\S*[/\\]\S+\.pyx?) in (?P<f6>[\w.<>]+)\(.*$')
+#: IPython's mark of the line that failed in a frame's context: "--> 230     position_embeddings
+#: = ...", "----> 3 outputs = model(**inputs)"; the other context lines are "    228 ...".
+IPYTHON_ARROW = re.compile(r"^\s*-*>\s*\d+\s?(.*)$")
+IPYTHON_CONTEXT = re.compile(r"^\s+\d+\s")
+#: IPython's header of a traceback and the rule above it.
+IPYTHON_HEADER = re.compile(r"^\s*(?:[\w.]+\s+Traceback \(most recent call last\)|-{20,})\s*$")
+
+
+def _frame_of(match: re.Match[str]) -> tuple[str, str]:
+    """The file and function of a frame line, whichever form it has."""
+    groups = match.groupdict()
+    path = next(groups[f"p{i}"] for i in range(1, 7) if groups.get(f"p{i}"))
+    function = next((groups[f"f{i}"] for i in (1, 2, 3, 5, 6) if groups.get(f"f{i}")),
+                    "<module>")
+    return path, function
+
+
+def _code_of(lines: list[str], at: int) -> str:
+    """The code line of the frame at ``lines[at]``: the line after it (Python), or the one
+    IPython marks with an arrow among its context lines."""
+    following = []
+    for line in lines[at + 1:at + 40]:
+        if not line.strip() or FRAME.match(line):
+            break
+        following.append(line)
+    for line in following:
+        arrow = IPYTHON_ARROW.match(line)
+        if arrow:
+            return arrow.group(1).strip()
+    if not following:
+        return ""
+    frame = FRAME.match(lines[at])
+    if frame is not None and frame.group("p1"):
+        return following[0].strip()  # Python's own form: the line after the frame
+    return IPYTHON_CONTEXT.sub("", following[0], count=1).strip()
 
 
 @dataclass(frozen=True)
@@ -286,12 +330,22 @@ def _split_segments(lines: list[str]) -> list[list[str]]:
     return [part for part in out if any(line.strip() for line in part)]
 
 
+TF_GRAPH_ERROR = re.compile(r"Graph execution error:\s*$")
+
+
 def _message_end(lines: list[str], start: int) -> int:
     """Index after the error message that closes the traceback starting at ``start``."""
     i = start + 1
     while i < len(lines) and (lines[i].startswith((" ", "\t")) or not lines[i].strip()):
         i += 1
     end = i + 1
+    if i < len(lines) and TF_GRAPH_ERROR.search(lines[i]):
+        # TensorFlow prints where the failing node was defined, then its message, after a
+        # blank line: "Graph execution error:\n\nDetected at node ...\n ... [Op:...]"
+        closing = next((k for k in range(i + 1, min(len(lines), i + 400))
+                        if "[Op:" in lines[k]), None)
+        if closing is not None:
+            return closing + 1
     while end < len(lines) and lines[end].strip() and not lines[end].startswith(
             ("[", "INFO", "WARNING", "Epoch", "  0%", "{'", "Traceback")) and not \
             _looks_like_log(lines[end]) and not FRAME.match(lines[end]):
@@ -316,13 +370,16 @@ def _message(lines: list[str]) -> str:
     out: list[str] = []
     skip_code = False
     code = ""
-    for line in lines:
-        if FRAME.match(line) or line.strip() == TRACEBACK_START:
+    for i, line in enumerate(lines):
+        if line.strip() == TRACEBACK_START or IPYTHON_HEADER.match(line):
             skip_code = True
             code = ""
             continue
-        if skip_code and line.startswith((" ", "\t")):
-            code = code or line.strip()
+        if FRAME.match(line):
+            skip_code = True
+            code = _code_of(lines, i)
+            continue
+        if skip_code and (line.startswith((" ", "\t")) or IPYTHON_ARROW.match(line)):
             continue
         skip_code = False
         if code and BARE_ASSERT.match(line):
@@ -341,9 +398,8 @@ def _frames(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         match = FRAME.match(line)
         if match:
-            code = lines[i + 1].strip() if i + 1 < len(lines) and not FRAME.match(
-                lines[i + 1]) else ""
-            frames.append(f"{match.group(1)}:{match.group(2)}: {code}")
+            path, function = _frame_of(match)
+            frames.append(f"{path}:{function}: {_code_of(lines, i)}")
     return frames
 
 

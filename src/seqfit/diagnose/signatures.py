@@ -166,6 +166,9 @@ def index_out_of_range(match: re.Match[str], text: str, frames: tuple[str, ...])
             return [Vote("generation_length", 4.5), Vote("over_max_positions", 2.0)]
     if table is not None:
         return [Vote(TABLE_CODES[table], 4.0)]
+    printed = printed_vocab(text)
+    if printed:
+        return [Vote("token_id_out_of_vocab", 4.0, printed), Vote("over_max_positions", 1.0)]
     biggest = MAX_ID.search(text)
     if biggest and int(biggest.group(1)) >= LONGEST_TABLE:
         # the largest id printed beside the error is beyond any position table: a token id
@@ -176,6 +179,11 @@ def index_out_of_range(match: re.Match[str], text: str, frames: tuple[str, ...])
     # No frame says which table: length is the most common cause, ids the next.
     return [Vote("over_max_positions", 2.0), Vote("token_id_out_of_vocab", 1.5),
             Vote("token_type_out_of_range", 0.5)]
+
+
+#: A causal mask the model keeps as a buffer as long as its positions (GPT-2's ``self.bias``,
+#: a ``tril`` of max_positions), not one the input brings.
+CAUSAL_BUFFER = re.compile(r"causal_mask|self\.bias\b|masked_bias|\btril\b|\btriu\b")
 
 
 def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
@@ -206,6 +214,11 @@ def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
         # the loss lines up labels with the logits: labels of another length than the ids
         return [Vote("label_alignment", 4.0, shapes), Vote("shape_mismatch", 1.0, shapes)]
     if re.search(r"mask", inner, re.I):
+        if a > b and b in COMMON_LIMITS and CAUSAL_BUFFER.search(inner):
+            # a causal mask cut from a buffer of the position limit (GPT-2's self.bias): more
+            # tokens than the model has positions, not a mask of the wrong length
+            return [Vote("over_max_positions", 3.5, evidence),
+                    Vote("shape_mismatch", 1.0, shapes)]
         return [Vote("shape_mismatch", 3.5, shapes),
                 Vote("over_max_positions", 1.0, evidence)]
     if a > b and b in COMMON_LIMITS:
@@ -346,12 +359,40 @@ CLASS_ASSERT = re.compile(
     r"Assertion `[^`\n]{0,80}\b(?:n_classes|num_classes|nclasses)\b[^`\n]{0,40}` failed", re.I)
 
 
+#: What people print when an embedding lookup fails: the tokenizer's length or the largest id,
+#: and the embedding table's rows ("len(tokenizer) -> 32002", "max(...input_ids...) -> 32001",
+#: "model.get_input_embeddings().weight.shape -> torch.Size([32000, 4096])", "Embedding(32000,
+#: 4096)", "config.vocab_size -> 32000").
+PRINTED_TOKENS = re.compile(r"len\(\s*\w*tok\w*\s*\)\W{0,20}?(\d{3,7})\b")
+PRINTED_MAX_ID = re.compile(r"max\([^\n]{0,80}(?:input_)?ids\b[^\n]{0,40}\)\W{0,20}?(?:tensor\()?"
+                            r"(\d{3,7})\b")
+PRINTED_ROWS = re.compile(r"(?:get_input_embeddings\(\)|embed_tokens|word_embeddings|\bwte\b|"
+                          r"\bshared\b)[^\n]{0,80}\n?[^\n]{0,40}?(?:Size\(\[|Embedding\()"
+                          r"(\d{3,7}),|\bvocab_size\W{0,20}?(\d{3,7})\b")
+
+
+def printed_vocab(text: str) -> dict[str, int] | None:
+    """A tokenizer (or the largest id) printed beside the error as larger than the embedding
+    table printed there: the ids are past the table, whatever the error says."""
+    rows = [int(m.group(1) or m.group(2)) for m in PRINTED_ROWS.finditer(text)]
+    ids = [int(m.group(1)) for m in PRINTED_TOKENS.finditer(text)] + [
+        int(m.group(1)) + 1 for m in PRINTED_MAX_ID.finditer(text)]
+    if rows and ids and max(ids) > min(rows):
+        return {"index": max(ids) - 1, "vocab_rows": min(rows)}
+    return None
+
+
 def device_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     """A device-side assert; when the kernel's assertion bounds a class index, the labels; when
     the traceback shows the model indexing an embedding table (the frames of a run with
-    CUDA_LAUNCH_BLOCKING=1), that table's cause, as 'index out of range in self' on the CPU."""
+    CUDA_LAUNCH_BLOCKING=1), that table's cause, as 'index out of range in self' on the CPU;
+    when the text prints a tokenizer longer than the embedding table, the ids."""
     if CLASS_ASSERT.search(text):
         return [Vote("label_out_of_range", 5.0), Vote("cuda_device_side_assert", 2.0)]
+    printed = printed_vocab(text)
+    if printed:
+        return [Vote("token_id_out_of_vocab", 5.0, printed),
+                Vote("cuda_device_side_assert", 2.0)]
     table = _failing_table(frames, text, match.start())
     if table is not None:
         return [Vote(TABLE_CODES[table], 4.5), Vote("cuda_device_side_assert", 2.0)]
@@ -742,7 +783,8 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("stride", r"stride < max_len|stride[^,\n]{0,60}(?:max_len|max_length|too (?:big|large|"
          r"high))|(?:max_len|max_length)[^,\n]{0,60}stride", flag("stride_overflow", 4.0)),
     _sig("sentinel", r"1000000000000000019884624838656|int too big to convert|int too large to "
-         r"convert to C|Python int too large|cannot fit 'int' into an index-sized integer|"
+         r"convert to C|Overflow when unpacking long|cannot be converted to type int64 without "
+         r"overflow|Python int too large|cannot fit 'int' into an index-sized integer|"
          r"Maximum allowed dimension exceeded|array is too big", huge_int),
     # --- exported / compiled models ----------------------------------------------------------
     _sig("onnx dims", r"Got invalid dimensions for input: \w+ for the following indices\s+"
