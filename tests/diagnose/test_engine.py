@@ -302,6 +302,32 @@ def test_a_text_splitters_overlap_gets_the_fix_of_a_splitter() -> None:
     assert "chunk_overlap=" in best.fix
 
 
+@pytest.mark.parametrize(("text", "code", "evidence"), [
+    ("AssertionError: length (1536) >= max_pos (1024)", "over_max_positions",
+     {"length": 1536, "limit": 1024}),
+    ("ValueError: seq_len=4096 > max_seq_len=2048", "over_max_positions",
+     {"length": 4096, "limit": 2048}),
+    ("ValueError: n_tokens: 3 < min_len: 8", "under_min_length", {"length": 3, "minimum": 8}),
+])
+def test_a_comparison_stated_with_the_codes_names_is_read(text: str, code: str,
+                                                          evidence: dict) -> None:
+    best = seqfit.explain(text).best
+    assert best.code == code
+    assert best.evidence == evidence
+
+
+@pytest.mark.parametrize("text", [
+    "AssertionError: hidden_size (768) > max_len (512)",  # the model's own size
+    "ValueError: max_src_seq_length (613) > max_tgt_seq_length (512)",  # two limits
+    "AssertionError: seq_len (600) != mask_len (512)",  # two lengths: any two of anything
+])
+def test_a_comparison_of_other_names_is_not_read_as_a_length(text: str) -> None:
+    from seqfit.diagnose.signatures import NAMED_COMPARISON, named_comparison
+
+    match = NAMED_COMPARISON.search(text)
+    assert match is None or named_comparison(match, text, ()) == []
+
+
 @pytest.mark.parametrize("prefix", ["[rank1]: ", "[default0]:", "[1,0]<stderr>:",
                                     "(RayTrainWorker pid=4120) ", "[pod/trainer-0/main] ",
                                     "worker-0: "])

@@ -45,7 +45,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                 r"documents?|tokens|token indices|input_ids|ids|captions?|sentences?)\b"),
     "seqlen": _C(r"sequence[ _]length|seq[ _]len\w*|sequence_length|input[ _]length|"
                  r"prompt[ _]length|number of tokens|num_tokens|n_tokens|\blength\b|\blen\b|"
-                 r"_len\b|_length\b|\b\d+ tokens\b"),
+                 r"_len\b|_length\b|\b\d+ tokens\b|\w*seqlens?\b"),
     "limit": _C(r"\bmax(?:imum)?\b|\bmax_(?!new_tokens\b|tokens\b)\w+|\blimits?\b|"
                 r"context[ _](?:length|window|size)|\bn_ctx\b|\bn_positions\b|model_max_length|"
                 r"max_position_embeddings|max_model_len|up to \d+|"
@@ -87,7 +87,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                         r"prompt[ _]length|number of tokens|num_tokens|\btokens\b|"
                         r"input (?:sequence|text)"),
     # the length of a sequence by name (not the per-request seq_lens of a kernel's metadata)
-    "seqlen_named": _C(r"\bsequence[ _]length\b|\binput[ _]length\b|\bseq_len\b|"
+    "seqlen_named": _C(r"\bsequence[ _]length\b|\binput[ _]length\b|\bseq_len\b|\bseq length\b|"
                        r"\blength of (?:the )?(?:input|sequence)\b"),
     "text_limit": _C(r"max_len\w*|max_length|max_seq\w*|model_max_length|max(?:imum)? length|"
                      r"max_position_embeddings|max_model_len|context[ _](?:length|window|size)|"
@@ -128,7 +128,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                 r"embed_tokens|\bpiece\b|len\(tokenizer\)|"
                 # SentencePiece: "piece id is out of range"
                 r"piece[ _]id|sentencepiece"),
-    "ids": _C(r"\bids?\b|token[ _]ids?|input_ids|\bindex\b|\bindices\b|\bidx\b|"
+    "ids": _C(r"\bids?\b|token[ _]ids?|input_ids|\bindex\b|\bindices\b|\bidx\b|\bidentifiers?\b|"
               # what an assert keeps below the vocabulary: "assert torch.all(input <
               # self.vocab_size)"
               r"\b(?:input|inputs|ids|tokens|\w+_ids)\)?\s*<=?\s*(?:self\.)?(?:config\.)?vocab_size"),
@@ -215,7 +215,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                    # an input against the shape it should have: "position_ids should have shape
                    # (batch_size, sequence_length) = (4, 128), got (1, 130)"
                    r"(?:should|must) (?:have|be of) (?:the )?(?:shape|size)|"
-                   r"expected (?:\w+ )?shape|\bline up\b|\bmisalign\w*"),
+                   r"expected (?:\w+ )?shape|\bline up\b|\bmisalign\w*|"
+                   # "Bias must have same seq length as QKV"
+                   r"\bsame (?:\w+ ){0,2}length as\b"),
     "model_input": _C(r"input_ids|attention_mask|position_ids|token_type_ids|"
                       r"decoder_input_ids|inputs_embeds|decoder_attention_mask|\blabels\b"),
     "column": _C(r"\bcolumns?\b|\barrow\w*|\bdatasets?\b|\bmap\b|\bbatched\b|\brows\b|"
@@ -252,7 +254,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "assert": _C(r"device-side assert|srcindex|cudaerrorassert|assertion .{0,80} failed"),
     # the words of text models' inputs: a keyword family needs one of them (torch and Arrow say
     # "same length", "multiple of" and "shape mismatch" of any tensor)
-    "domain": _C(r"\btokens?\b|tokeniz\w*|\bsequences?\b|seq[ _]len\w*|sequence_length|vocab\w*|"
+    "domain": _C(r"\btokens?\b|tokeniz\w*|\bsequences?\b|seq[ _]len\w*|\w*seqlens?\b|"
+                 r"sequence_length|vocab\w*|"
                  r"attention[ _]mask|\bpad[ _]token|padding[ _]token|pad_token\w*|\bprompts?\b|"
                  r"generat\w*|max_length|max_new_tokens|\bmax_tokens\b|model_max_length|"
                  r"max_position\w*|position_ids|token[ _]type\w*|\blabels?\b|truncat\w*|"

@@ -418,11 +418,12 @@ def context_length(match: re.Match[str], text: str, frames: tuple[str, ...]) -> 
 ASSERT_LINE = re.compile(r"^\s*(?:assert\s+|(?:torch\.)?_assert\()(?P<cond>.+)$")
 #: A length the model cannot go past, by the names code gives it.
 MAX_NAME = re.compile(r"max_?(?:seq_?|model_?|position_?|source_?|target_?|input_?)?(?:len|"
-                      r"length|positions?|tokens|seq)\b|\bn_ctx\b|\bn_positions\b|context_?(?:len|"
+                      r"length|positions?|pos|tokens|seq)\b|\bn_ctx\b|\bn_positions\b|context_?(?:len|"
                       r"length|size|window)\b|\bblock_size\b|max_position_embeddings", re.I)
 MIN_NAME = re.compile(r"min_?(?:seq_?|input_?)?(?:len|length|size|tokens|samples)\b", re.I)
 #: A length, or the shape that holds one.
-LENGTH_NAME = re.compile(r"\blen\(|seq_?lens?\b|seq_?len(?:gth)?s?\b|\.shape\b|\.size\(|"
+LENGTH_NAME = re.compile(r"\blen\(|seq_?lens?\b|seq_?len(?:gth)?s?\b|\w_len(?:gth)?s?\b|"
+                         r"\.shape\b|\.size\(|"
                          r"\bnum_?toks\b|\bn_?tokens\b|\blengths?\b|\bframes\b|\bsamples\b", re.I)
 
 #: Sizes of the model itself, not of its input.
@@ -454,6 +455,30 @@ def bare_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> lis
             return [Vote("shape_mismatch", 3.0)]
         return []
     return []
+
+
+#: A named length set against a named limit, as a message states what went wrong: "length (1536)
+#: >= max_pos (1024)", "seq_len=4096 > max_seq_len=2048", "n_tokens: 3 < min_len: 8".
+NAMED_COMPARISON = re.compile(
+    r"(?P<left>[A-Za-z_][\w.]*(?:\(\w*\))?)\s*[(=:]?\s*(?P<a>\d+)\)?\s*"
+    r"(?P<op>>=|<=|>|<)\s*"
+    r"(?P<right>[A-Za-z_][\w.]*)\s*[(=:]?\s*(?P<b>\d+)\)?")
+
+
+def named_comparison(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """A message that states the comparison that failed, with the names the code gives: a length
+    at or past a maximum is over_max_positions, below a minimum under_min_length. The model's
+    own sizes (hidden, heads) say nothing."""
+    left, right, op = match.group("left"), match.group("right"), match.group("op")
+    a, b = int(match.group("a")), int(match.group("b"))
+    if CONFIG_NAME.search(left) or CONFIG_NAME.search(right) or not LENGTH_NAME.search(left) \
+            or MAX_NAME.search(left) or MIN_NAME.search(left):
+        return []  # the model's sizes, or two limits compared: a configuration
+    if op in (">", ">=") and a >= b and MAX_NAME.search(right):
+        return [Vote("over_max_positions", 3.0, {"length": a, "limit": b})]
+    if op in ("<", "<=") and a <= b and MIN_NAME.search(right):
+        return [Vote("under_min_length", 3.0, {"length": a, "minimum": b})]
+    return []  # (two lengths that differ: any two of anything, configurations among them)
 
 
 # --- torch's messages about any tensor, read through the line that failed -------------------------
@@ -831,6 +856,7 @@ SIGNATURES: tuple[Signature, ...] = (
     # (launcher prefixes such as torchrun's "[rank1]: " are gone by now: engine.LAUNCHER_PREFIX)
     _sig("bare assert", r"^\s*AssertionError(?::\s*[-\d\s,().]*)?\s*$",
          bare_assert),
+    _sig("named comparison", NAMED_COMPARISON.pattern, named_comparison),
     # --- CUDA --------------------------------------------------------------------------------
     _sig("device assert", r"device-side assert triggered|srcIndex < srcSelectDimSize|"
          r"indexSelect(?:Large|Small)Index|cudaErrorAssert|IndexKernel\.cu.{0,200}Assertion",
