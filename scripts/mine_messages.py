@@ -381,7 +381,12 @@ TOPIC = re.compile(
     # length", "input and target dimensions differ", "Input size should be a multiple of ..."
     r"divisible|dividable|number of (?:candidates|references|predictions|hypothes|samples|"
     r"frames|items|elements|examples|sentences|lines|words)|dimensions? differ|"
-    r"too (?:short|long)|\bsamples\b|\bframes\b", re.I)
+    r"too (?:short|long)|\bsamples\b|\bframes\b|"
+    # batches whose sizes disagree, in words that name no length: "the batch number of src and
+    # tgt must be equal" (torch's nn.Transformer), "You can't use batches of different size with
+    # `dispatch_batches=True`" (accelerate), "should have the same batch size as the input"
+    r"batch (?:size|number|dimension)s?\b|batches of|list of batch|different sizes?\b|"
+    r"same (?:batch )?size|equal size", re.I)
 MIN_LITERAL = 14  # characters of fixed text a template needs to be recognisable at all
 
 LOG_METHODS = {"warning", "warn", "warning_once", "warning_advice", "info", "info_once", "error",

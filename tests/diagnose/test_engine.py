@@ -247,6 +247,13 @@ non-singleton dimension 3""".replace("\\\n", "")
     # line after it (here token_type_embeddings, another table)
     (JUPYTER_WORD_EMBEDDINGS, "token_id_out_of_vocab",
      "inputs_embeds = self.word_embeddings(input_ids)"),
+    # in colour, as a terminal shows it, and as pasted with the escape characters lost
+    (JUPYTER_WORD_EMBEDDINGS.replace("File ", "\x1b[0;32mFile \x1b[0m").replace(
+        "--> 215", "\x1b[0;32m--> 215\x1b[0m"), "token_id_out_of_vocab",
+     "inputs_embeds = self.word_embeddings(input_ids)"),
+    (JUPYTER_WORD_EMBEDDINGS.replace("File ", "[0;32mFile [0m").replace(
+        "--> 215", "[0;32m--> 215[0m"), "token_id_out_of_vocab",
+     "inputs_embeds = self.word_embeddings(input_ids)"),
     # IPython 7: 'path in function(args)'; a causal mask cut from GPT-2's 1024-position buffer
     (IPYTHON7_GPT2_CAUSAL, "over_max_positions",
      "attn_weights = torch.where(causal_mask, attn_weights, self.masked_bias)"),
@@ -326,6 +333,32 @@ def test_a_comparison_of_other_names_is_not_read_as_a_length(text: str) -> None:
 
     match = NAMED_COMPARISON.search(text)
     assert match is None or named_comparison(match, text, ()) == []
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # two inputs of the model named on either side of '!='
+    ("AssertionError: sample 3: built loss_mask length 1790 != input_ids length 1802",
+     "shape_mismatch"),
+    ("AssertionError: labels 10 != input_ids 12", "label_alignment"),
+    ("AssertionError: foo 10 != bar 12", "unknown"),
+    # "shouldn't exceed 512 tokens" states a limit as "cannot exceed" does
+    ("RuntimeError: input sequence after bert tokenization shouldn't exceed 512 tokens.",
+     "over_max_positions"),
+])
+def test_messages_of_tools_not_in_the_catalogue(text: str, code: str) -> None:
+    assert seqfit.explain(text).best.code == code
+
+
+def test_a_trainer_banner_before_the_traceback_does_not_speak_for_the_error() -> None:
+    """The Trainer's info lines ("Instantaneous batch size per device = 32") are off-topic
+    templates of the catalogue; printed before the traceback, they do not overrule its error."""
+    text = ("***** Running training *****\n  Num examples = 24,000\n  Instantaneous batch size "
+            "per device = 32\n  Total train batch size (w. parallel, distributed & accumulation) "
+            "= 32\n  0%|          | 0/2250 [00:00<?, ?it/s]Traceback (most recent call last):\n"
+            '  File "/p/train.py", line 133, in <module>\n    trainer.train()\nTypeError: '
+            "DistilBertForSequenceClassification.forward() got an unexpected keyword argument "
+            "'token_type_ids'")
+    assert seqfit.explain(text).best.code == "unexpected_token_type_ids"
 
 
 @pytest.mark.parametrize("prefix", ["[rank1]: ", "[default0]:", "[1,0]<stderr>:",

@@ -179,7 +179,7 @@ def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str
                          f"the path of a log or an open file, not "
                          f"{type(error).__name__}.", fix="seqfit.explain(str(error)), or "
                          "seqfit.explain(open('train.log', 'rb'))")
-    text = LAUNCHER_PREFIX.sub("", text)
+    text = LAUNCHER_PREFIX.sub("", ANSI.sub("", text))
     if not text.strip():
         raise InputError("nothing to explain: the input is empty.",
                          fix="give the error text, a traceback or a log: seqfit explain "
@@ -201,6 +201,9 @@ def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str
 LAUNCHER_PREFIX = re.compile(r"^(?:\[(?:rank|default)\d+\]:[ ]?|\[\d+,\d+\]<std(?:out|err)>:[ ]?|"
                              r"\(\w+ pid=\d+(?:, ip=[\d.]+)?\)[ ]|\[pod/[^\]\s]+\][ ]|"
                              r"worker-\d+:[ ])", re.M)
+#: Terminal colours and cursor moves (IPython's tracebacks, tqdm's bars), and what is left of
+#: a colour when a copy drops its escape character ("[0;31mIndexError[0m", as pasted on GitHub).
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|(?<!\[)\[\d{1,3}(?:;\d{1,3})*m")
 SUPPORT = 0.8  # weight of a message logged before the error, relative to the error's own
 SMALL = 200_000  # characters of a text explained as it is; longer texts are cut like a log
 

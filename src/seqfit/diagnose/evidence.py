@@ -69,6 +69,8 @@ NEVER_SHAPE = re.compile(r"^\s*(?:[\w.]+\.)?(?:KeyError|AttributeError|ImportErr
 FATAL = re.compile(r"^\s*(?:[\w.]+\.)?\w*(?:Error|Exception|Exit|Interrupt)\b|panicked|"
                    r"Assertion .* failed|device-side assert|^Traceback", re.M)
 MESSAGE_CHARS = 20_000
+#: Kinds of message that never report a failure: progress and configuration logs.
+QUIET_LOG = re.compile(r"log (?:info|debug)\b")
 
 
 def scores(votes: Iterable[Vote]) -> dict[Code, float]:
@@ -120,7 +122,14 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
                              for v in sig.votes(match, text, frames))
                 break
     catalogue = catalogue or load()
-    matches = catalogue.match(joined(message[-MESSAGE_CHARS:])) if message else []
+    read = joined(message[-MESSAGE_CHARS:]) if message else ""
+    matches = catalogue.match(read) if message else []
+    # the lines that report an error: an info or debug log (a Trainer's "Instantaneous batch
+    # size per device = 32" banner before the traceback) says nothing against them
+    errors = {line.start() for line in re.finditer(r"^.*$", read, re.M)
+              if FATAL.search(line.group(0))}
+    matches = [found for found in matches if not (
+        errors and found.line not in errors and QUIET_LOG.match(found.row.kind))]
     # a rule that read the frames and found no text input (an image library's tensors)
     veto = any(v.code == "unknown" and v.reason in CONTEXT_RULES for v in votes)
     decisive = False

@@ -56,7 +56,10 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                 # a count an input went past: "longer than 4096 tokens", "more than 512 tokens"
                 r"(?:longer|more) than (?:the )?\d+ tokens|"
                 # "cannot exceed 4081" (Cohere), "must not exceed the model's limit"
-                r"(?:cannot|can not|must not|may not|should not|shall not) exceed"),
+                r"(?:cannot|can ?not|can t|must ?not|mustn t|may not|should ?not|shouldn t|"
+                r"shall not|will not|won t) exceed|"
+                # a count an input may not go past: "shouldn't exceed 512 tokens"
+                r"\bexceed\w* (?:the )?\d+ tokens\b"),
     "compare": _C(r"too long|too large|too big|longer than|exceed\w*|greater than|larger than|"
                   r"bigger than|"
                   r"more than|\bbeyond\b|\babove\b|\bover the\b|less than|smaller than|"

@@ -481,6 +481,28 @@ def named_comparison(match: re.Match[str], text: str, frames: tuple[str, ...]) -
     return []  # (two lengths that differ: any two of anything, configurations among them)
 
 
+#: A model input by name, in a message: the ids, a mask, the labels.
+MODEL_INPUT = re.compile(r"\b(?:(?:decoder_)?input_ids|\w*attention_mask|\w*_mask|token_type_ids|"
+                         r"position_ids|inputs_embeds|labels?|label_ids)\b")
+INPUTS_UNEQUAL = re.compile(r"(?P<left>[^\n\d]{0,40}?)\b(?P<a>\d+)\)?\s*!=\s*"
+                            r"(?P<right>[^\n\d]{0,40}?)\b(?P<b>\d+)")
+
+
+def inputs_unequal(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """Two inputs of the model named on either side of '!=', with their lengths: "loss_mask
+    length 1790 != input_ids length 1802". Labels against the ids are the labels' alignment;
+    any other two inputs a shape mismatch."""
+    left = MODEL_INPUT.findall(match.group("left"))
+    right = MODEL_INPUT.findall(match.group("right"))
+    a, b = int(match.group("a")), int(match.group("b"))
+    if not left or not right or left[-1] == right[-1] or a == b:
+        return []
+    evidence = {"length": a, "other": b}
+    if re.match(r"labels?$|label_ids$", left[-1]) or re.match(r"labels?$|label_ids$", right[-1]):
+        return [Vote("label_alignment", 3.0, evidence), Vote("shape_mismatch", 1.0, evidence)]
+    return [Vote("shape_mismatch", 3.0, evidence)]
+
+
 # --- torch's messages about any tensor, read through the line that failed -------------------------
 #: What a line of code handles: the model's inputs it names.
 INPUT_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -857,6 +879,7 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("bare assert", r"^\s*AssertionError(?::\s*[-\d\s,().]*)?\s*$",
          bare_assert),
     _sig("named comparison", NAMED_COMPARISON.pattern, named_comparison),
+    _sig("inputs unequal", INPUTS_UNEQUAL.pattern, inputs_unequal),
     # --- CUDA --------------------------------------------------------------------------------
     _sig("device assert", r"device-side assert triggered|srcIndex < srcSelectDimSize|"
          r"indexSelect(?:Large|Small)Index|cudaErrorAssert|IndexKernel\.cu.{0,200}Assertion",
