@@ -78,8 +78,8 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
     M=_x86_64.manylinux_2_17_x86_64; N=_x86_64.manylinux_2_28_x86_64
     TFL=tflite_runtime/_pywrap_tensorflow_interpreter_wrapper.so
     .venv/bin/python scripts/mine_messages.py \\
-        --transformers $H/{4.12.5,4.21.3,4.26.1,4.30.2,4.34.1,4.36.2,4.37.2,4.40.2,4.43.4} \\
-            $H/{4.46.3,4.48.3,4.51.3,4.55.4,4.57.6,5.0.0} \\
+        --transformers $H/{4.12.5,4.18.0,4.21.3,4.26.1,4.28.1,4.30.2,4.34.1,4.36.2,4.37.2} \\
+            $H/{4.38.2,4.40.2,4.43.4,4.44.2,4.46.3,4.48.3,4.51.3,4.55.4,4.57.6,5.0.0,5.2.0} \\
         --source sentence_transformers=$S/sentence_transformers-6.2.0-py3-none-any \\
         --source peft=$S/peft-0.21.2-py3-none-any --source trl=$S/trl-1.16.0-py3-none-any \\
         --source datasets=$S/datasets-5.2.0-py3-none-any \\
@@ -239,6 +239,13 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
         --source openai=$S/openai-3.57.0-py3-none-any \\
         --source sentence_transformers=$S/sentence-transformers-2.2.2 \\
         --source peft=$S/peft-0.6.2-py3-none-any \\
+        --source trl=$S/trl-0.7.11-$P --source trl=$S/trl-0.12.2-$P \\
+        --source trl=$S/trl-0.17.0-$P --source peft=$S/peft-0.8.2-$P \\
+        --source peft=$S/peft-0.14.0-$P --source accelerate=$S/accelerate-0.28.0-$P \\
+        --source accelerate=$S/accelerate-1.5.2-$P --source datasets=$S/datasets-2.14.7-$P \\
+        --source datasets=$S/datasets-3.2.0-$P \\
+        --source sentence_transformers=$S/sentence_transformers-2.3.1-$P \\
+        --source sentence_transformers=$S/sentence_transformers-5.1.0-$P \\
         --source MEGABYTE_pytorch=$S/MEGABYTE_pytorch-0.3.6-py3-none-any \\
         --source Mega_pytorch=$S/Mega_pytorch-0.1.0-py3-none-any/mega_pytorch \\
         --source PaLM_pytorch=$S/PaLM_pytorch-0.2.2-py3-none-any/palm_pytorch \\
