@@ -361,6 +361,23 @@ def test_a_trainer_banner_before_the_traceback_does_not_speak_for_the_error() ->
     assert seqfit.explain(text).best.code == "unexpected_token_type_ids"
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("ValueError: There are fewer than 512 encoded tokens in the corpus.", "under_min_length"),
+    ("ValueError: Not enough tokens to form one window of 128.", "under_min_length"),
+    ("ValueError: position ids must be in the range [0, 2048), got 2050", "over_max_positions"),
+    ("ValueError: token id 50300 is not in the vocabulary", "token_id_out_of_vocab"),
+    ("ValueError: the tokenizer has 32001 entries, the model's vocab_size is 32000: they do not "
+     "match", "token_id_out_of_vocab"),
+    ("RuntimeError: Embedding lookup index out of range: 50300", "token_id_out_of_vocab"),
+])
+def test_keyword_families_read_messages_worded_their_own_way(text: str, code: str) -> None:
+    """The families of each code, on messages of no library: the wording index plays no part."""
+    from seqfit.diagnose.families import family_votes
+
+    assert [v.code for v in family_votes(text)] == [code]
+    assert seqfit.explain(text).best.code == code
+
+
 @pytest.mark.parametrize("prefix", ["[rank1]: ", "[default0]:", "[1,0]<stderr>:",
                                     "(RayTrainWorker pid=4120) ", "[pod/trainer-0/main] ",
                                     "worker-0: "])

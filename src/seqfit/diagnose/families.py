@@ -101,7 +101,10 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                     r"\bfeatures\b|collat\w*|\bpad\w*|\barrays?\b"),
     "start_token": _C(r"decoder_start_token|bos_token|start token"),
     "short": _C(r"too short|shorter than|\bat least\b|\bminimum\b|\bmin_\w+|no less than|"
-                r"greater than or equal|too small"),
+                r"greater than or equal|too small|"
+                # "There are fewer than 512 encoded tokens", "Not enough tokens to form one
+                # sample" (a limit reads "fewer than 1024 tokens", number first)
+                r"\bfewer than\b(?! \d+ tokens)|\bnot enough (?:tokens|samples|frames|text)\b"),
     "pad_token": _C(r"\bpad[ _]token|padding[ _]token|pad_token_id|\bpad[ _]id\b|\[pad\]"),
     "missing": _C(r"(?<!can)not set|is none|\bnone\b|\bhas no\b|\bhave no\b|does not have|"
                   r"doesn t have|not defined|undefined|\bmissing\b|\brequired\b|must be set|"
@@ -127,8 +130,12 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "rank": _C(r"\b[1-4]-?d\b|\b[1-4]d-tensor|\b(?:two|three|four)-dimensional|\bdims\b|"
                r"\bndim\b|number of dimensions"),
     "token_type": _C(r"token[ _]type|segment[ _]ids?|type_vocab_size"),
+    # the tokenizer's vocabulary set against the model's: "Model vocab size (32000) does not match
+    # tokenizer vocab size (32001)", "config.vocab_size=32000 differs from the tokenizer size"
+    "model_vs_tokenizer": _C(r"\btokeniz\w*\b[^.\n]{0,80}\b(?:model|config|embedding)|"
+                             r"\b(?:model|config|embedding)\w*\b[^.\n]{0,80}\btokeniz"),
     "vocab": _C(r"vocab\w*|embedding (?:matrix|table|size)|num_embeddings|word_embeddings|"
-                r"embed_tokens|\bpiece\b|len\(tokenizer\)|"
+                r"embed_tokens|\bpiece\b|len\(tokenizer\)|embedding lookup|"
                 # SentencePiece: "piece id is out of range"
                 r"piece[ _]id|sentencepiece"),
     "ids": _C(r"\bids?\b|token[ _]ids?|input_ids|\bindex\b|\bindices\b|\bidx\b|\bidentifiers?\b|"
@@ -137,7 +144,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
               r"\b(?:input|inputs|ids|tokens|\w+_ids)\)?\s*<=?\s*(?:self\.)?(?:config\.)?vocab_size"),
     "out_of_range": _C(r"out[- ]of[- ](?:range|bounds)|\boutside\b|not in \[|not contained|"
                        r"out of (?:the )?\w+ range|out of (?:the )?vocab\w*|"
-                       r"must be within|\bvalid range\b|must be in (?:the )?range\b"),
+                       r"must be within|\bvalid range\b|must be in (?:the )?range\b|"
+                       r"must be (?:in|within) \[|not in (?:the )?vocab\w*"),
     "label": _C(r"\blabels?\b|\btargets?\b|\bclass(?:es)?\b|num_labels|n_classes|id2label|"
                 r"\b(?:true|gold|target|pred\w*)_(?:classes|labels?)\b|"
                 r"label_ids"),
@@ -206,9 +214,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"non-rectangular|\bragged\b|variable length|unequal|excessive nesting|"
                  r"cannot stack|can t stack"),
     "shape": _C(r"\bshapes?\b|dimensions?|\bdims?\b|\b[1-4]-?d\b|\bsizes?\b|batch_size"),
-    "mismatch": _C(r"mismatch|must match|doesn t match|does not match|don t match|"
+    "mismatch": _C(r"mismatch|must match|doesn t match|does not match|don t match|do not match|"
                    r"same shape|inconsistent|incompatible|should be of size|does not align|"
-                   r"not the same|is different from|not equal|same size|"
+                   r"not the same|is different from|\bdiffers? from\b|not equal|same size|"
                    # "attention_mask last dim 256 must equal text length 300"
                    r"(?:must|should) (?:be )?equal\b|"
                    # what was given, then what it should be: "attention mask has length 613,
@@ -261,7 +269,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"sequence_length|vocab\w*|"
                  r"attention[ _]mask|\bpad[ _]token|padding[ _]token|pad_token\w*|\bprompts?\b|"
                  r"generat\w*|max_length|max_new_tokens|\bmax_tokens\b|model_max_length|"
-                 r"max_position\w*|position_ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
+                 r"max_position\w*|position[ _]ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
                  r"input ids|context[ _](?:length|window|size)|max_model_len|max_seq\w*|"
                  r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|\btrt\b|"
                  r"padding[ _]side|\bembeddings?\b|text_pair|word pieces|onnx\w*|tensorrt|"
@@ -481,6 +489,9 @@ FAMILIES: tuple[Family, ...] = (
     # with 0 (valid range: [0, 32000))"
     _family("token_id_out_of_vocab", "token_ids", "out_of_range",
             none_of="token_type|label|position|vocab"),
+    # the tokenizer's vocabulary larger than (or not matching) the model's embedding table
+    _family("token_id_out_of_vocab", "vocab", "model_vs_tokenizer", "mismatch|compare",
+            none_of="token_type|label|position|generate"),
     _family("token_type_out_of_range", "token_type", "out_of_range|limit"),
     _family("unexpected_token_type_ids", "token_type", "unexpected"),
     _family("ragged_batch_no_padding", "ragged", "stackable",
@@ -522,6 +533,9 @@ FAMILIES: tuple[Family, ...] = (
     # a length set above the position table: "max_model_len (32768) is greater than the derived
     # max_model_len (max_position_embeddings=4096)" (vLLM), "max_length ... larger than
     # max_position_embeddings"
+    # position ids outside the table: "Position ids must be in the range [0, 2048), but got ..."
+    _family("over_max_positions", "position", "out_of_range",
+            none_of="token_type|vocab|label|generate|new_tokens|export"),
     _family("over_max_positions", "position", "text_limit", "compare",
             none_of="generate|stride|multiple|short|export|table_shape|label|pair|new_tokens"),
 )
