@@ -265,6 +265,33 @@ def test_ipython_and_jupyter_tracebacks_give_their_frames(text: str, code: str,
     assert any(frame.endswith(": " + innermost) for frame in explanation.frames)
 
 
+PYTEST_WORD_EMBEDDINGS = """\
+    def test_forward():
+        enc = tok(["hello " * 600], return_tensors="pt")
+>       out = model(**enc)
+
+tests/test_model.py:12:
+_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _
+.venv/lib/python3.11/site-packages/transformers/models/bert/modeling_bert.py:212: in forward
+    inputs_embeds = self.word_embeddings(input_ids)
+_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _
+
+>       return torch.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+E       IndexError: index out of range in self
+
+.venv/lib/python3.11/site-packages/torch/nn/functional.py:2264: IndexError"""
+
+
+def test_pytest_failures_give_their_frames() -> None:
+    """pytest prints short entries ('x.py:212: in forward' and the code line), long ones (the
+    code, '>' on the failing line, then 'x.py:12: ') and the error's lines after 'E'."""
+    explanation = seqfit.explain(PYTEST_WORD_EMBEDDINGS)
+    assert explanation.best.code == "token_id_out_of_vocab"
+    assert explanation.frames[0] == "tests/test_model.py:<module>: out = model(**enc)"
+    assert any(f.endswith(": inputs_embeds = self.word_embeddings(input_ids)")
+               for f in explanation.frames)
+
+
 def test_tensorflow_graph_errors_are_read_past_graph_execution_error() -> None:
     """TensorFlow prints the node's definition, then the message, after 'Graph execution
     error:'; the message is what says which table was indexed past its end."""

@@ -50,7 +50,15 @@ FRAME = re.compile(r'^\s*File "(?P<p1>[^"]+)", line \d+, in (?P<f1>\S+)\s*$|'
                    r'^\s*File (?P<p3>[^"\s][^"\n,]*?), line \d+, in (?P<f3>\S+)\s*$|'
                    r'^\s*(?P<p4>Cell In ?\[\d*\]), line \d+\s*$|'
                    r'^\s*(?P<p5><ipython-input-[\w-]+>) in (?P<f5>[\w.<>]+)\(.*$|'
-                   r'^(?P<p6>\S*[/\\]\S+\.pyx?) in (?P<f6>[\w.<>]+)\(.*$')
+                   r'^(?P<p6>\S*[/\\]\S+\.pyx?) in (?P<f6>[\w.<>]+)\(.*$|'
+                   # pytest: a short entry ("x.py:212: in forward", its code on the next line)
+                   # and a long one's location, after its code ("x.py:2264: IndexError")
+                   r'^(?P<p7>[^\s:>][^:\n]*?\.py):\d+: in (?P<f7>[\w.<>]+)\s*$|'
+                   r'^(?P<p8>[^\s:>][^:\n]*?\.py):\d+:(?: \w*)?\s*$')
+#: pytest's mark of the line that failed in a long entry ("\>       out = model(**enc)"), and of
+#: the error's lines ("E       IndexError: index out of range in self").
+PYTEST_ARROW = re.compile(r"^>\s+(\S.*)$")
+PYTEST_ERROR = re.compile(r"^E {2,}(?=\S)", re.M)
 #: IPython's mark of the line that failed in a frame's context: "--> 230     position_embeddings
 #: = ...", "----> 3 outputs = model(**inputs)"; the other context lines are "    228 ...".
 IPYTHON_ARROW = re.compile(r"^\s*-*>\s*\d+\s?(.*)$")
@@ -62,15 +70,25 @@ IPYTHON_HEADER = re.compile(r"^\s*(?:[\w.]+\s+Traceback \(most recent call last\
 def _frame_of(match: re.Match[str]) -> tuple[str, str]:
     """The file and function of a frame line, whichever form it has."""
     groups = match.groupdict()
-    path = next(groups[f"p{i}"] for i in range(1, 7) if groups.get(f"p{i}"))
-    function = next((groups[f"f{i}"] for i in (1, 2, 3, 5, 6) if groups.get(f"f{i}")),
+    path = next(groups[f"p{i}"] for i in range(1, 9) if groups.get(f"p{i}"))
+    function = next((groups[f"f{i}"] for i in (1, 2, 3, 5, 6, 7) if groups.get(f"f{i}")),
                     "<module>")
     return path, function
 
 
 def _code_of(lines: list[str], at: int) -> str:
     """The code line of the frame at ``lines[at]``: the line after it (Python), or the one
-    IPython marks with an arrow among its context lines."""
+    IPython marks with an arrow among its context lines, or the one pytest marks with '>'
+    above a long entry's location."""
+    frame = FRAME.match(lines[at])
+    if frame is not None and frame.group("p8"):
+        for line in reversed(lines[max(0, at - 40):at]):
+            if re.match(r"^_( _)+\s*$", line) or FRAME.match(line):
+                break
+            arrow = PYTEST_ARROW.match(line)
+            if arrow:
+                return arrow.group(1).strip()
+        return ""
     following = []
     for line in lines[at + 1:at + 40]:
         if not line.strip() or FRAME.match(line):
@@ -82,8 +100,7 @@ def _code_of(lines: list[str], at: int) -> str:
             return arrow.group(1).strip()
     if not following:
         return ""
-    frame = FRAME.match(lines[at])
-    if frame is not None and frame.group("p1"):
+    if frame is not None and (frame.group("p1") or frame.group("p7")):
         return following[0].strip()  # Python's own form: the line after the frame
     return IPYTHON_CONTEXT.sub("", following[0], count=1).strip()
 
@@ -179,7 +196,7 @@ def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str
                          f"the path of a log or an open file, not "
                          f"{type(error).__name__}.", fix="seqfit.explain(str(error)), or "
                          "seqfit.explain(open('train.log', 'rb'))")
-    text = LAUNCHER_PREFIX.sub("", ANSI.sub("", text))
+    text = PYTEST_ERROR.sub("", LAUNCHER_PREFIX.sub("", ANSI.sub("", text)))
     if not text.strip():
         raise InputError("nothing to explain: the input is empty.",
                          fix="give the error text, a traceback or a log: seqfit explain "
@@ -390,8 +407,8 @@ def _message(lines: list[str]) -> str:
             # ("assert self.padding_side == 'left'")
             out.append(f"{line.strip()}: {code}")
             continue
-        if re.fullmatch(r"\s*[\^~]+\s*", line):
-            continue
+        if re.fullmatch(r"\s*[\^~]+\s*|_( _)+\s*", line) or PYTEST_ARROW.match(line):
+            continue  # carets, pytest's separators and the code line it marks
         out.append(line)
     return "\n".join(out).strip()
 
