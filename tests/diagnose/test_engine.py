@@ -292,6 +292,45 @@ def test_pytest_failures_give_their_frames() -> None:
                for f in explanation.frames)
 
 
+RICH_WORD_EMBEDDINGS = """\
+╭───────────────────── Traceback (most recent call last) ──────────────────────╮
+│ /home/u/train.py:88 in <module>                                              │
+│                                                                              │
+│   85 │   )                                                                   │
+│   86 │                                                                       │
+│   87 │                                                                       │
+│ ❱ 88 │   trainer.train()                                                     │
+│                                                                              │
+│ /usr/local/lib/python3.10/dist-packages/transformers/models/bert/modeling_be │
+│ rt.py:215 in forward                                                         │
+│                                                                              │
+│   212 │   │   │   position_ids = self.position_ids[:, past_key_values_length │
+│   213 │   │                                                                  │
+│   214 │   │   if inputs_embeds is None:                                      │
+│ ❱ 215 │   │   │   inputs_embeds = self.word_embeddings(input_ids)            │
+│   216 │   │   token_type_embeddings = self.token_type_embeddings(token_type_ │
+│                                                                              │
+│ /usr/local/lib/python3.10/dist-packages/torch/nn/functional.py:2210 in       │
+│ embedding                                                                    │
+│                                                                              │
+│   2207 │   │   # remove once script supports set_grad_enabled                │
+│ ❱ 2210 │   return torch.embedding(weight, input, padding_idx, scale_grad_by_ │
+│   2211                                                                       │
+╰──────────────────────────────────────────────────────────────────────────────╯
+IndexError: index out of range in self"""
+
+
+def test_rich_tracebacks_are_read_as_python_prints_them() -> None:
+    """rich's boxed traceback (accelerate's and typer's crashes): paths the box wrapped are
+    joined, the line marked with the arrow is the frame's code, the context lines are not."""
+    explanation = seqfit.explain(RICH_WORD_EMBEDDINGS)
+    assert explanation.best.code == "token_id_out_of_vocab"
+    assert [f.split(": ", 1)[0] for f in explanation.frames] == [
+        "/home/u/train.py:<module>",
+        "/usr/local/lib/python3.10/dist-packages/transformers/models/bert/modeling_bert.py:forward",
+        "/usr/local/lib/python3.10/dist-packages/torch/nn/functional.py:embedding"]
+
+
 def test_tensorflow_graph_errors_are_read_past_graph_execution_error() -> None:
     """TensorFlow prints the node's definition, then the message, after 'Graph execution
     error:'; the message is what says which table was indexed past its end."""

@@ -197,6 +197,8 @@ def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str
                          f"{type(error).__name__}.", fix="seqfit.explain(str(error)), or "
                          "seqfit.explain(open('train.log', 'rb'))")
     text = PYTEST_ERROR.sub("", LAUNCHER_PREFIX.sub("", ANSI.sub("", text)))
+    if RICH_BOX in text:
+        text = unboxed(text)
     if not text.strip():
         raise InputError("nothing to explain: the input is empty.",
                          fix="give the error text, a traceback or a log: seqfit explain "
@@ -209,6 +211,52 @@ def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str
     if limits is not None:
         votes = [_with_limits(v, limits) for v in votes]
     return _rank(votes, segment.text, segment.frames, limits, question, segment.releases)
+
+
+RICH_BOX = "─ Traceback (most recent call last) ─"
+RICH_FRAME = re.compile(r"^(?P<path>\S.*?\.pyx?):(?P<line>\d+) in (?P<function>\S+)$")
+RICH_CODE = re.compile(r"^❱\s*\d+\s*│(?P<code>.*)$")
+
+
+def unboxed(text: str) -> str:
+    """A rich traceback (``rich.traceback``: accelerate's, typer's and many CLIs' crashes) as
+    Python prints one: its box drawn off, a frame's path joined where the box wrapped it, the line
+    rich marks with ❱ as the frame's code line, the context lines and locals left out."""
+    out: list[str] = []
+    inside = False
+    pending = ""
+    for line in text.splitlines():
+        if RICH_BOX in line:
+            inside, pending = True, ""
+            out.append(TRACEBACK_START)
+            continue
+        if inside and line.lstrip().startswith("╰"):
+            inside = False
+            continue
+        if not inside:
+            out.append(line)
+            continue
+        body = line.strip().strip("│").strip()
+        frame = RICH_FRAME.match(pending + body)
+        if frame:
+            out.append(f'  File "{frame.group("path")}", line {frame.group("line")}, in '
+                       f'{frame.group("function")}')
+            pending = ""
+            continue
+        code = RICH_CODE.match(body)
+        if code:
+            out.append("    " + code.group("code").replace("│", " ").strip())
+            pending = ""
+            continue
+        # the first part of a path the box wrapped ("/usr/.../modeling_be", then "rt.py:215 in
+        # forward"), or a line of context, locals or blank: kept only to join a wrapped path
+        if re.search(r"\.pyx?:\d+ in$", body):
+            pending = body + " "  # "/x/functional.py:2210 in", the function on the next line
+        elif re.match(r"^[/\\~.\w:-]*[/\\][^\s│]*$", body):
+            pending = body
+        else:
+            pending = ""
+    return "\n".join(out)
 
 
 #: What a launcher prints before each line of a worker's output: torchrun's "[rank1]: " (and
