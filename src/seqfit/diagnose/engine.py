@@ -76,12 +76,11 @@ def _frame_of(match: re.Match[str]) -> tuple[str, str]:
     return path, function
 
 
-def _code_of(lines: list[str], at: int) -> str:
-    """The code line of the frame at ``lines[at]``: the line after it (Python), or the one
-    IPython marks with an arrow among its context lines, or the one pytest marks with '>'
-    above a long entry's location."""
-    frame = FRAME.match(lines[at])
-    if frame is not None and frame.group("p8"):
+def _code_of(lines: list[str], at: int, frame: re.Match[str]) -> str:
+    """The code line of the frame ``frame`` matched at ``lines[at]``: the line after it
+    (Python), or the one IPython marks with an arrow among its context lines, or the one pytest
+    marks with '>' above a long entry's location."""
+    if frame.group("p8"):
         for line in reversed(lines[max(0, at - 40):at]):
             if re.match(r"^_( _)+\s*$", line) or FRAME.match(line):
                 break
@@ -100,7 +99,7 @@ def _code_of(lines: list[str], at: int) -> str:
             return arrow.group(1).strip()
     if not following:
         return ""
-    if frame is not None and (frame.group("p1") or frame.group("p7")):
+    if frame.group("p1") or frame.group("p7"):
         return following[0].strip()  # Python's own form: the line after the frame
     return IPYTHON_CONTEXT.sub("", following[0], count=1).strip()
 
@@ -427,14 +426,16 @@ def _looks_like_log(line: str) -> bool:
 
 def _segment(lines: list[str]) -> Segment:
     text = "\n".join(lines).strip()
-    frames = tuple(_frames(lines))
-    message = _message(lines)
+    codes = _frame_codes(lines)
+    frames = tuple(f"{path}:{function}: {code}" for path, function, code in codes.values())
+    message = _message(lines, codes)
     votes, releases, question = votes_for(text, message, frames)
     return Segment(text, frames, bool(FATAL.search(text)), tuple(votes), releases, question)
 
 
-def _message(lines: list[str]) -> str:
-    """The message lines of a segment: frames, their code lines and caret markers left out."""
+def _message(lines: list[str], codes: dict[int, tuple[str, str, str]]) -> str:
+    """The message lines of a segment: frames (``codes``, by line), their code lines and caret
+    markers left out."""
     out: list[str] = []
     skip_code = False
     code = ""
@@ -443,9 +444,9 @@ def _message(lines: list[str]) -> str:
             skip_code = True
             code = ""
             continue
-        if FRAME.match(line):
+        if i in codes:
             skip_code = True
-            code = _code_of(lines, i)
+            code = codes[i][2]
             continue
         if skip_code and (line.startswith((" ", "\t")) or IPYTHON_ARROW.match(line)):
             continue
@@ -461,14 +462,14 @@ def _message(lines: list[str]) -> str:
     return "\n".join(out).strip()
 
 
-def _frames(lines: list[str]) -> list[str]:
-    frames: list[str] = []
+def _frame_codes(lines: list[str]) -> dict[int, tuple[str, str, str]]:
+    """The frames of a segment by the line they start on: file, function and code line."""
+    codes: dict[int, tuple[str, str, str]] = {}
     for i, line in enumerate(lines):
         match = FRAME.match(line)
         if match:
-            path, function = _frame_of(match)
-            frames.append(f"{path}:{function}: {_code_of(lines, i)}")
-    return frames
+            codes[i] = (*_frame_of(match), _code_of(lines, i, match))
+    return codes
 
 
 def _limits(model: Any) -> Any:

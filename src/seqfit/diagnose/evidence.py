@@ -124,12 +124,13 @@ def votes_for(text: str, message: str, frames: tuple[str, ...],
     catalogue = catalogue or load()
     read = joined(message[-MESSAGE_CHARS:]) if message else ""
     matches = catalogue.match(read) if message else []
-    # the lines that report an error: an info or debug log (a Trainer's "Instantaneous batch
-    # size per device = 32" banner before the traceback) says nothing against them
-    errors = {line.start() for line in re.finditer(r"^.*$", read, re.M)
-              if FATAL.search(line.group(0))}
-    matches = [found for found in matches if not (
-        errors and found.line not in errors and QUIET_LOG.match(found.row.kind))]
+    if any(QUIET_LOG.match(found.row.kind) for found in matches):
+        # the lines that report an error: an info or debug log (a Trainer's "Instantaneous
+        # batch size per device = 32" banner before the traceback) says nothing against them
+        errors = {line.start() for line in re.finditer(r"^.*$", read, re.M)
+                  if FATAL.search(line.group(0))}
+        matches = [found for found in matches if not (
+            errors and found.line not in errors and QUIET_LOG.match(found.row.kind))]
     # a rule that read the frames and found no text input (an image library's tensors)
     veto = any(v.code == "unknown" and v.reason in CONTEXT_RULES for v in votes)
     decisive = False

@@ -498,7 +498,7 @@ def inputs_unequal(match: re.Match[str], text: str, frames: tuple[str, ...]) -> 
     if not left or not right or left[-1] == right[-1] or a == b:
         return []
     evidence = {"length": a, "other": b}
-    if re.match(r"labels?$|label_ids$", left[-1]) or re.match(r"labels?$|label_ids$", right[-1]):
+    if "labels" in (_input_of(left[-1]), _input_of(right[-1])):
         return [Vote("label_alignment", 3.0, evidence), Vote("shape_mismatch", 1.0, evidence)]
     return [Vote("shape_mismatch", 3.0, evidence)]
 
