@@ -277,6 +277,12 @@ SMALL = 200_000  # characters of a text explained as it is; longer texts are cut
 CAUSES: dict[str, frozenset[str]] = {
     "over_max_positions": frozenset({"pair_truncation", "model_max_length_sentinel",
                                      "truncation_padding_options", "stride_overflow"}),
+    # a device-side assert is the consequence of an index past a table: a warning before it
+    # that names the table ("Token indices sequence length is longer than the specified
+    # maximum sequence length for this model (1893 > 1024)") is its cause
+    "cuda_device_side_assert": frozenset({"over_max_positions", "token_id_out_of_vocab",
+                                          "token_type_out_of_range", "label_out_of_range",
+                                          "model_max_length_sentinel", "pair_truncation"}),
 }
 SUPPORT_CAP = 2.0  # what earlier messages can add to a code the error itself votes for
 
@@ -372,7 +378,8 @@ def _split_segments(lines: list[str]) -> list[list[str]]:
                 # failure, belong to it: its frames say which table the kernel indexed
                 kept = len(current)
                 while kept and (KERNEL_ASSERT.search(current[kept - 1]) or
-                                not current[kept - 1].strip()):
+                                not current[kept - 1].strip() or
+                                PROGRESS_BAR.search(current[kept - 1])):
                     kept -= 1
                 if current[:kept]:
                     out.append(current[:kept])
@@ -397,6 +404,9 @@ def _split_segments(lines: list[str]) -> list[list[str]]:
     return [part for part in out if any(line.strip() for line in part)]
 
 
+#: A progress bar's line (tqdm's, as the Trainer prints it): between a GPU kernel's assertion
+#: lines and the traceback they belong to, it does not part them.
+PROGRESS_BAR = re.compile(r"^\s*(?:[^|\n]{0,40}:\s*)?\d{1,3}%\|[^|\n]*\|")
 TF_GRAPH_ERROR = re.compile(r"Graph execution error:\s*$")
 
 

@@ -117,11 +117,14 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # a side named for the padding: "padding_side='right'", "padding side is 'left'", "requires
     # left padding", "right-padding was detected"
     "padding_side": _C(r"padding[ _]side\W+(?:\w+\W+){0,4}?(?:left|right)\b|"
-                       r"\b(?:left|right)[- ]padd\w*|padded on the (?:left|right)"),
+                       r"\b(?:left|right)[- ]padd\w*|padded on the (?:left|right)|"
+                       # "Pooling modes are implemented for padding from left" (llm2vec)
+                       r"\bpadd\w* (?:from|on|to) (?:the )?(?:left|right)\b"),
     # what the side matters for: the padding side messages name training, inference,
     # generation, causal models or Flash Attention, or say the side is the one supported
     "side_use": _C(r"\btrain\w*|\binference\b|generat\w*|\bcausal\b|flash|"
                    r"unexpected behaviou?r|only supports?|\brequires?\b|recommended|"
+                   r"\bimplemented for\b|\bonly (?:works?|implemented)\b|"
                    # a bare assert's condition: "assert self.padding_side == 'left'"
                    r"\bassert\b"),
     "mask": _C(r"attention[ _]mask|attn_mask|padding[ _]mask|\bmasks?\b(?! token)"),
@@ -174,7 +177,23 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # non-negative" (llama-index), "Not enough space for 900 prompt tokens in a context length
     # of 1024"
     "no_room": _C(r"available context\w*(?: size)? -\d+|not enough (?:space|room)|"
-                  r"no (?:space|room) left"),
+                  r"no (?:space|room) left|"
+                  # what is left for the input once the output is reserved: "context_size=-256
+                  # is less than 0", "Context size is less than 0" (lighteval)
+                  r"context[ _]size\W{0,3}-\d+|context[ _]size (?:is )?(?:less than|below) "
+                  r"(?:0|zero)\b"),
+    # a tokenizer without a known limit (model_max_length left at the 1e30 sentinel): "Could not
+    # infer the model_max_length of Hugging Face model ...", "does not have a configured
+    # model_max_length" (HELM), "Your model had no max length (i.e., unlimited)"
+    "no_limit": _C(r"model_max_length\W+(?:\w+\W+){0,4}?(?:not (?:set|configured|defined|known|"
+                   r"specified)|is none|unknown|missing)|"
+                   r"(?:could not|couldn t|cannot|can ?not|can t|unable to|failed to) (?:infer|"
+                   r"determine|find|detect|get) (?:the )?(?:model_max_length|max(?:imum)? "
+                   r"(?:context |sequence |input )?length|context (?:length|size|window))|"
+                   r"(?:does not|doesn t|do not|don t|nor) (?:have|specify|define|set) (?:a |an |"
+                   r"any )?(?:configured |predefined |known )?`?model_max_length|"
+                   r"\b(?:no|unknown) max(?:imum)? (?:sequence |context )?length\W+(?:\w+\W+){0,2}?"
+                   r"unlimited|(?:length|model_max_length)\W+(?:\w+\W+){0,3}?unlimited\b"),
     # the tokens windows share: a tokenizer's stride, a text splitter's chunk overlap
     "stride": _C(r"stride|chunk[ _]overlap|window[ _]overlap"),
     "truncation": _C(r"truncat\w*|only_first|only_second|longest_first"),
@@ -187,6 +206,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                      r"\bin the completion\b|max_(?:output|completion)_tokens|"
                      r"(?:output|completion|generated) tokens|tokens? to generate|"
                      r"\boutput_len(?:gth)?\b|"
+                     # "max_out_len (-112) is less than or equal to 0" (OpenCompass)
+                     r"\bmax_(?:out|output|gen|generation|completion)_len(?:gth)?\b|"
                      # a reply cut by its token budget: OpenAI's finish_reason "length"
                      r"length limit was reached|finish_reason\W+length\b|"
                      # the room kept for the reply: "and the answer (500 tokens) should be
@@ -470,7 +491,7 @@ FAMILIES: tuple[Family, ...] = (
     # a mask against the shape it should have: "Cross attention mask shape ... doesn't match
     # expected ...", "Attention mask should be of size ..."
     _family("shape_mismatch", "mask", "shape|seqlen", "mismatch",
-            none_of="label|export|table_shape|vocab|side|generate"),
+            none_of="label|export|table_shape|vocab|side|generate", allow="memory"),
     # a mask of another length than its ids: "Prompt input ids and attention mask should have
     # the same length"
     _family("shape_mismatch", "mask", "ids", "ragged",
@@ -507,6 +528,7 @@ FAMILIES: tuple[Family, ...] = (
     _family("label_out_of_range", "label_count", "required|mismatch",
             none_of="label_map|position|vocab|token_type|seqlen_strict|inactive"),
     _family("stride_overflow", "stride", "text_limit"),
+    _family("model_max_length_sentinel", "no_limit", none_of="generate|new_tokens"),
     _family("pair_truncation", "pair", "truncation", none_of="invalid_option"),
     _family("export_fixed_length", "export", "shape|seqlen", "fixed|mismatch",
             none_of="vocab|token_type"),
