@@ -705,6 +705,64 @@ MORE = [
      "generation_length", {}),
     ("ValueError: Attention mask does not match expected KV cache mask dimensions. Received: "
      "torch.Size([1, 1, 1, 64]), expected torch.Size([1, 1, 1, 448]).", "shape_mismatch", {}),
+    # blind set 9's dev half: an input cut with both lengths, lengths a model was compiled for,
+    # a token at or past the vocabulary, an export that accepts one shape, a table that is an
+    # embedding's, a mask named by its role
+    ("2025-05-02 14:03:11.482 | WARNING  | kokoro.pipeline:__call__:428 - Truncating len(ps) == "
+     "603 > 510", "over_max_positions", {}),
+    ("ValueError: Input's length(5120) exceeds compiled max_seq_len(4096).",
+     "export_fixed_length", {}),
+    ("ValueError: Encoder input length (688) exceeds the compiled `enc_max_seq_len` (512); the "
+     "input would be silently truncated. Recompile the model with a larger "
+     "`rbln_enc_max_seq_len`.", "export_fixed_length", {}),
+    ("WARNING:mergekit.tokenizer.build:Token '<|im_start|>' present in Qwen-ft-chatml tokenizer "
+     "but >= vocab_size", "token_id_out_of_vocab", {}),
+    ('  File "/env/lib/python3.11/site-packages/optimum/exporters/executorch/integrations.py", '
+     "line 810, in _export_encoder\n    assert (\nAssertionError: This version of Whisper only "
+     "accepts encoder input of shape torch.Size([1, 80, 3000]), passed shape: "
+     "torch.Size([1, 80, 1500]).", "export_fixed_length", {}),
+    ("ValueError: Length dimension exceeds size of positional embedding table. length_dim.size > "
+     "max_length_dim.size", "over_max_positions", {}),
+    ("ValueError: Shape of encoder mask, (16, 256), does not equal (16, 512).", "shape_mismatch",
+     {}),
+    # the OpenAI API's total: the messages alone past the limit are the prompt's length; the
+    # completion's share past it is the generation budget's
+    ("openai.BadRequestError: Error code: 400 - {'error': {'message': \"This model's maximum "
+     "context length is 4097 tokens. However, you requested 4112 tokens (4111 in the messages, 1 "
+     "in the completion). Please reduce the length of the messages or completion.\"}}",
+     "over_max_positions", {"length": 4111, "limit": 4097}),
+    ("openai.BadRequestError: Error code: 400 - {'error': {'message': \"This model's maximum "
+     "context length is 4097 tokens. However, you requested 4600 tokens (3600 in the messages, "
+     "1000 in the completion). Please reduce the length of the messages or completion.\"}}",
+     "generation_length", {"limit": 4097, "length": 4600}),
+    # a traceback a logger wrote line by line (TorchServe's MODEL_LOG), from a traced graph
+    # whose positions keep the example's length (128): more tokens than the trace had
+    ("\n".join("2024-07-18T09:14:52,120 [INFO ] W-9000-classifier_1.0-stdout MODEL_LOG - " + line
+               for line in [
+        "Traceback (most recent call last):",
+        '  File "/home/model-server/handler.py", line 61, in inference',
+        "    logits = self.model(input_ids, attention_mask)[0]",
+        "RuntimeError: The following operation failed in the TorchScript interpreter.",
+        "Traceback of TorchScript, serialized code (most recent call last):",
+        '  File "code/__torch__/transformers/models/bert/modeling_bert.py", line 38, in forward',
+        "    _3 = (position_embeddings).forward(_2, )",
+        "    input0 = torch.add(embeddings, _3)",
+        "RuntimeError: The size of tensor a (173) must match the size of tensor b (128) at "
+        "non-singleton dimension 1"]), "export_fixed_length", {"length": 173, "limit": 128}),
+    # an exception raised with no message: the warning logged before it says what it is
+    ("WARNING] utils.check_config_conflicts In generation, your config.generation.max_length is "
+     "shorter than config.max_seq_length. You should consider increasing "
+     "config.generation.max_length.\nTraceback (most recent call last):\n"
+     '  File "/x/openprompt/utils/utils.py", line 79, in check_config_conflicts\n'
+     "    raise RuntimeError\nRuntimeError", "generation_length", {}),
+    # a device-side assert after a log record (continued on an indented line) that names the ids
+    ("ERROR:chatterbox.models.s3gen.flow:tensor(6563, device='cuda:0')>6561\n out-of-range "
+     "special tokens found in flow, fix inputs!\n../aten/src/ATen/native/cuda/Indexing.cu:1369: "
+     "indexSelectLargeIndex: block: [115,0,0], thread: [64,0,0] Assertion `srcIndex < "
+     "srcSelectDimSize` failed.\nTraceback (most recent call last):\n"
+     '  File "/home/eli/voice/clone.py", line 19, in <module>\n'
+     '    wav = model.generate(text, audio_prompt_path="ref.wav")\n'
+     "RuntimeError: CUDA error: device-side assert triggered", "token_id_out_of_vocab", {}),
     ('  File "/env/lib/python3.11/site-packages/transformers/models/roberta/modeling_roberta.py", '
      "line 121, in forward\n    token_type_embeddings = self.token_type_embeddings(token_type_ids)"
      "\nRuntimeError: CUDA error: device-side assert triggered", "token_type_out_of_range", {}),

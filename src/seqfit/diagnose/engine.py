@@ -196,6 +196,7 @@ def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str
                          f"{type(error).__name__}.", fix="seqfit.explain(str(error)), or "
                          "seqfit.explain(open('train.log', 'rb'))")
     text = PYTEST_ERROR.sub("", LAUNCHER_PREFIX.sub("", ANSI.sub("", text)))
+    text = unprefixed(text)
     if RICH_BOX in text:
         text = unboxed(text)
     if not text.strip():
@@ -210,6 +211,22 @@ def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str
     if limits is not None:
         votes = [_with_limits(v, limits) for v in votes]
     return _rank(votes, segment.text, segment.frames, limits, question, segment.releases)
+
+
+#: The head a logging format writes before every line a worker printed: TorchServe's
+#: "2024-07-18T09:14:52,119 [INFO ] W-9000-classifier_1.0-stdout MODEL_LOG - ", a server's
+#: "2024-07-18 09:14:52.119 | ERROR | worker - ".
+LOG_HEAD = re.compile(r"^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[,.\d]*Z?\]?[^\n]{0,100}? [-|] ",
+                      re.M)
+
+
+def unprefixed(text: str) -> str:
+    """A traceback a logger wrote line by line, with its head taken off each line (left on,
+    its frames and the message that closes it are not read as such)."""
+    if not any(text[m.end():].startswith("Traceback (most recent call last)")
+               for m in LOG_HEAD.finditer(text)):
+        return text
+    return LOG_HEAD.sub("", text)
 
 
 RICH_BOX = "─ Traceback (most recent call last) ─"
@@ -284,6 +301,8 @@ CAUSES: dict[str, frozenset[str]] = {
                                           "token_type_out_of_range", "label_out_of_range",
                                           "model_max_length_sentinel", "pair_truncation"}),
 }
+#: Errors that are only the consequence of another: a cause logged before them is the answer.
+CONSEQUENCES = frozenset({"cuda_device_side_assert"})
 SUPPORT_CAP = 2.0  # what earlier messages can add to a code the error itself votes for
 
 
@@ -295,18 +314,25 @@ def _supporting(own: Iterable[Vote], earlier: list[Vote]) -> list[Vote]:
     codes = {v.code for v in own if v.code != "unknown"}
     if not codes:
         return [Vote(v.code, v.weight * SUPPORT, v.evidence, v.reason) for v in earlier]
-    top = max(codes, key=lambda c: sum(v.weight for v in own if v.code == c))
+    weight_of = {c: sum(v.weight for v in own if v.code == c) for c in codes}
+    top = max(codes, key=weight_of.__getitem__)
     out: list[Vote] = []
     added: dict[str, float] = {}
+    causes: dict[Code, float] = {}
     for vote in earlier:
         if vote.code in CAUSES.get(top, ()):
             out.append(Vote(vote.code, vote.weight * SUPPORT, vote.evidence, vote.reason))
+            causes[vote.code] = causes.get(vote.code, 0.0) + vote.weight
         elif vote.code in codes:
             room = SUPPORT_CAP - added.get(vote.code, 0.0)
             if room > 0:
                 weight = min(room, vote.weight * SUPPORT)
                 added[vote.code] = added.get(vote.code, 0.0) + weight
                 out.append(Vote(vote.code, weight, vote.evidence, vote.reason))
+    if top in CONSEQUENCES and causes:
+        # the assert says only that some index left its table; the message before it says which
+        cause = max(causes, key=causes.__getitem__)
+        out.append(Vote(cause, weight_of[top], {}, f"named before the {top}"))
     return out
 
 
@@ -348,15 +374,14 @@ def _choose(text: str) -> tuple[Segment, list[Vote], str | None]:
     question = next((s.question for s in segments if s.question), None)
     if chosen is None and fatal:
         chosen = fatal[-1]
-        if not on_topic(chosen.votes):
-            # a crash that is not about input shape (out of memory, a typo) stays unknown; the
-            # warnings before it are shown as support only if they are strong on their own
-            chosen = fatal[-1]
     if chosen is None:
         chosen = next((s for s in segments if on_topic(s.votes)), segments[-1])
     at = segments.index(chosen)
-    if chosen.fatal and not on_topic(chosen.votes):
-        return chosen, [], question  # a crash about something else: warnings do not make it one
+    bare = BARE_RAISE.match(chosen.text.rsplit("\n", 1)[-1])
+    if chosen.fatal and not on_topic(chosen.votes) and not bare:
+        # a crash about something else (out of memory, a typo) stays unknown: the warnings
+        # logged before it do not make it one
+        return chosen, [], question
     support = [v for s in segments[:at] if not s.fatal for v in s.votes
                if v.code != "unknown"]
     return chosen, support, question
@@ -404,6 +429,9 @@ def _split_segments(lines: list[str]) -> list[list[str]]:
     return [part for part in out if any(line.strip() for line in part)]
 
 
+#: An exception raised without a message (``raise RuntimeError`` after a logged warning, a
+#: bare ``assert``): it says nothing else, so the messages logged before it say what it is.
+BARE_RAISE = re.compile(r"^\s*(?:\w+\.)*\w*(?:Error|Exception)\s*:?\s*\Z")
 #: A progress bar's line (tqdm's, as the Trainer prints it): between a GPU kernel's assertion
 #: lines and the traceback they belong to, it does not part them.
 PROGRESS_BAR = re.compile(r"^\s*(?:[^|\n]{0,40}:\s*)?\d{1,3}%\|[^|\n]*\|")

@@ -233,11 +233,19 @@ def _focus(message: str) -> str:
     """The lines of a message that read like one: error, warning and log lines (a long run of
     other text gives the nearest-wording search nothing but noise)."""
     lines = [_quoted(line) for line in message.splitlines() if line.strip()]
-    keep = [line for line in lines if FATAL.search(line) or re.search(
-        r"warn|error|\[transformers\]", line, re.I)]
+    keep: list[str] = []
+    for i, line in enumerate(lines):
+        if FATAL.search(line) or re.search(r"warn|error|\[transformers\]", line, re.I) or (
+                # a log record's indented continuation: "ERROR:flow:tensor(6563)>6561\n
+                # out-of-range special tokens found in flow, fix inputs!"
+                keep and keep[-1] == lines[i - 1] and line[:1] in " \t" and
+                LOG_RECORD.search(lines[i - 1]) and re.match(r"\s+[a-z]", line, re.I)):
+            keep.append(line)
     return _plain("\n".join((keep or lines)[-6:]))
 
 
+#: A logging record's level, as logging and loguru print it ("ERROR:name:...", "| WARNING |").
+LOG_RECORD = re.compile(r"\b(?:ERROR|WARNING|CRITICAL)\b")
 PROSE_LINE = 300  # characters of a line that is a paragraph of prose, not a message
 QUOTED_AFTER = 40  # characters of prose before a quoted error (a line that starts with one is it)
 #: An error quoted inside a paragraph, up to the end of its sentence: "... which is exactly where

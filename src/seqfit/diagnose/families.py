@@ -39,6 +39,11 @@ _C = re.compile
 
 #: Concepts, by name: each a regular expression over the lower-cased text (backticks and quotes
 #: dropped). Names the families and the wording index share.
+#: A table of rows (Arrow's, a dataset's), not a model's lookup table ("Length exceeds size of
+#: positional embedding table" is a position table's).
+TABLE = (r"(?<!embedding )(?<!embeddings )(?<!position )(?<!positional )(?<!lookup )"
+         r"(?<!vocabulary )\btable\b")
+
 CONCEPTS: dict[str, re.Pattern[str]] = {
     # what the message is about
     "input": _C(r"\b(?:inputs?|prompts?|sequences?|texts?|query|queries|requests?|messages|"
@@ -144,8 +149,11 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "ids": _C(r"\bids?\b|token[ _]ids?|input_ids|\bindex\b|\bindices\b|\bidx\b|\bidentifiers?\b|"
               # what an assert keeps below the vocabulary: "assert torch.all(input <
               # self.vocab_size)"
-              r"\b(?:input|inputs|ids|tokens|\w+_ids)\)?\s*<=?\s*(?:self\.)?(?:config\.)?vocab_size"),
-    "out_of_range": _C(r"out[- ]of[- ](?:range|bounds)|\boutside\b|not in \[|not contained|"
+              r"\b(?:input|inputs|ids|tokens|\w+_ids)\)?\s*<=?\s*(?:self\.)?(?:config\.)?vocab_size|"
+              # a token at or past the vocabulary: "present in the tokenizer but >= vocab_size"
+              r"(?:>=|≥)\s*(?:the )?(?:\w+\.)?vocab_size"),
+    "out_of_range": _C(r"out[- ]of[- ](?:range|bounds)|(?:>=|≥)\s*(?:the )?(?:\w+\.)?vocab_size|"
+                       r"\boutside\b|not in \[|not contained|"
                        r"out of (?:the )?\w+ range|out of (?:the )?vocab\w*|"
                        r"must be within|\bvalid range\b|must be in (?:the )?range\b|"
                        r"must be (?:in|within) \[|not in (?:the )?vocab\w*"),
@@ -163,8 +171,12 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # what was given against what is required: "..., but it is 5", "instead of 2", "requires"
     "required": _C(r"\bbut (?:it )?(?:is|was|got|has)\b|\binstead of\b|\brequires?\b|"
                    r"should be \d|must be \d|\bexpects?\b|only supports?"),
-    # ids of tokens by name (a vocabulary is what they index): "replaced 3 out-of-range token ids"
-    "token_ids": _C(r"token[ _]ids?\b|\btoken indices\b|input_ids"),
+    # ids of tokens by name (a vocabulary is what they index): "replaced 3 out-of-range token ids",
+    # "out-of-range special tokens found", "Token '<|im_start|>' present in the tokenizer but
+    # >= vocab_size" (mergekit)
+    "token_ids": _C(r"token[ _]ids?\b|\btoken indices\b|input_ids|"
+                    r"out[- ]of[- ](?:range|bounds|vocab\w*) (?:special |input )?tokens\b|"
+                    r"\btokens?\b[^.\n]{0,80}(?:>=|≥)\s*(?:the )?(?:\w+\.)?vocab_size"),
     # the inputs that carry ids (the mask and labels are read apart)
     "ids_input": _C(r"input_ids|position_ids|inputs_embeds|decoder_input_ids|token_type_ids"),
     # below a stated minimum: "smaller than the minimum length required by the model (8)"
@@ -182,6 +194,10 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                   # is less than 0", "Context size is less than 0" (lighteval)
                   r"context[ _]size\W{0,3}-\d+|context[ _]size (?:is )?(?:less than|below) "
                   r"(?:0|zero)\b"),
+    # an input cut to a limit, with both lengths: "Truncating len(ps) == 603 > 510" (kokoro),
+    # "Trimming source sentence 12 (612 -> 512)" (Sockeye)
+    "cut": _C(r"\b(?:truncat|trimm)(?:ing|ed)\b[^.\n]{0,50}?\b\d+\s*(?:>|->|→|to|down to)\s*"
+              r"\d+\b"),
     # a tokenizer without a known limit (model_max_length left at the 1e30 sentinel): "Could not
     # infer the model_max_length of Hugging Face model ...", "does not have a configured
     # model_max_length" (HELM), "Your model had no max length (i.e., unlimited)"
@@ -221,13 +237,19 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  # a shape baked into a built model: "fixed shape", "Static dimension mismatch"
                  # (TensorRT), a compiled model, Core ML's flexible shapes (RangeDim)
                  r"\b(?:fixed|static) (?:input )?(?:shape|dimension|sequence length)|"
-                 r"compil\w* (?:the )?model|\bcompiled model|rangedim|flexible shape"),
+                 r"compil\w* (?:the )?model|\bcompiled model|rangedim|flexible shape|"
+                 # a length a model was compiled for: "exceeds compiled max_seq_len(4096)"
+                 # (optimum-rbln), "the compiled `enc_max_seq_len` (512)", "Recompile the model"
+                 r"\bcompiled (?:with )?\w*(?:max_\w+|seq_len\w*|sequence[ _]length|"
+                 r"batch[ _]size)|\brecompil\w*"),
     "fixed": _C(r"\bstatic\b|\bfixed\b|\bconstant\b|\bexpected\b|does not satisfy|"
                 r"invalid dimensions|dimension mismatch|shape mismatch|"
                 # a TensorRT engine's optimisation profile bounds every input dimension
                 r"(?:dimension|dims?) in (?:the )?profile|min ~ max range|"
                 # torch.export: "Input arg199_1.shape[1] is specialized at 128"
-                r"specializ\w* (?:at|to) \d+|to be dynamic"),
+                r"specializ\w* (?:at|to) \d+|to be dynamic|"
+                # "only accepts encoder input of shape torch.Size([1, 80, 3000])"
+                r"\bonly accepts? (?:\w+ ){0,3}?(?:of )?shape"),
     "multiple": _C(r"multiple of|divisible|dividable|perfect square|power of 2|even value|"
                    # Reformer's axial positions: the length must be their product
                    r"axial_pos_shape"),
@@ -253,10 +275,10 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "model_input": _C(r"input_ids|attention_mask|position_ids|token_type_ids|"
                       r"decoder_input_ids|inputs_embeds|decoder_attention_mask|\blabels\b"),
     "column": _C(r"\bcolumns?\b|\barrow\w*|\bdatasets?\b|\bmap\b|\bbatched\b|\brows\b|"
-                 r"overflow_to_sample_mapping|return_overflowing_tokens|\btable\b"),
+                 r"overflow_to_sample_mapping|return_overflowing_tokens|" + TABLE),
     # the words of a table's own shape (a dataset named in passing is not one: "batching my
     # tokenized dataset, the sequences have different lengths" is a batch)
-    "table_shape": _C(r"\bcolumns?\b|\barrow\w*|\bmap\b|\bbatched\b|\brows\b|\btable\b|"
+    "table_shape": _C(r"\bcolumns?\b|\barrow\w*|\bmap\b|\bbatched\b|\brows\b|" + TABLE + "|"
                       r"overflow_to_sample_mapping|return_overflowing_tokens"),
     # a count of rows: datasets' "mismatch between the number of rows", "returns more rows"
     "rowcount": _C(r"\d+ rows|(?:more|fewer) rows|number of rows|num_rows"),
@@ -293,6 +315,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"max_position\w*|position[ _]ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
                  r"input ids|context[ _](?:length|window|size)|max_model_len|max_seq\w*|"
                  r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|\btrt\b|"
+                 # a mask by its role: "Shape of encoder mask, (16, 256), does not equal ..."
+                 r"\b(?:encoder|decoder|key[ _]padding|padding|causal|cross[ _]attention)[ _]"
+                 r"masks?\b|"
                  r"padding[ _]side|\bembeddings?\b|text_pair|word pieces|onnx\w*|tensorrt|"
                  r"tflite|\bcollat\w*|overflow_to_sample_mapping|\bnum_labels\b|"
                  r"chunk[ _](?:overlap|size)|tokens_per_chunk|"
@@ -305,7 +330,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"\bcached?\b"),
     "dtype": _C(r"\bdtypes?\b|\bfloat(?:16|32|64)?\b|\bhalf\b|bfloat16|\bbf16\b|\bfp16\b|"
                 r"\bfp32\b|scalar type|\bint(?:8|32|64)\b|\blong int\b"),
-    "device": _C(r"\bdevices?\b|cuda:\d|\bcpu\b|\bmps\b|meta tensor|\bgpus?\b"),
+    # (a printed tensor's device is not one: "tensor(6563, device='cuda:0')>6561")
+    "device": _C(r"\bdevices?\b(?!=)|(?<!device= )(?<!device=)cuda:\d|\bcpu\b|\bmps\b|"
+                 r"meta tensor|\bgpus?\b"),
     "hub": _C(r"huggingface\.co|\bhub\b|\brepo\w*|\bgated\b|authenticat\w*|\blogin\b|"
               r"\b40[13]\b|\bhttps?\b|\burl\b|\bdownload\w*|\boffline\b|\bconnect\w*"),
     "files": _C(r"\bfiles?\b|\bdirectory\b|\bfolder\b|no such file|\bpath\b"),
@@ -316,7 +343,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "quota": _C(r"rate[ _]limit|per min(?:ute)?\b|\btpm\b|\brpm\b|\bquota\b|too many requests"),
     # (a lone "Parameter" is not a model's: TensorRT says "Parameter check failed")
     "weights": _C(r"state_dict|checkpoint|\bweights?\b|\bparams?\b|\bparameters\b|"
-                  r"safetensors|copying a param"),
+                  r"safetensors|copying a param|\binitializers?\b"),
     # the architecture's own sizes and rotary settings: message_labels.OFF_TOPIC keeps their
     # checks out of the catalogue's on-topic rows ("hidden_size has to be a multiple of
     # num_attention_heads", "original_max_position_embeddings must be less than ...")
@@ -532,6 +559,9 @@ FAMILIES: tuple[Family, ...] = (
     _family("pair_truncation", "pair", "truncation", none_of="invalid_option"),
     _family("export_fixed_length", "export", "shape|seqlen", "fixed|mismatch",
             none_of="vocab|token_type"),
+    # an input past the length an exported or compiled model was built for
+    _family("export_fixed_length", "export", "seqlen", "compare|limit",
+            none_of="vocab|token_type|new_tokens|generate|pad_token|mask"),
     # an export that needs a fixed length it was not given: "The value for the sequence_length
     # axis is missing, it is needed to perform the export to TensorFlow Lite"
     _family("export_fixed_length", "export", "seqlen_strict", "missing",
@@ -556,6 +586,8 @@ FAMILIES: tuple[Family, ...] = (
     # max_model_len (max_position_embeddings=4096)" (vLLM), "max_length ... larger than
     # max_position_embeddings"
     # position ids outside the table: "Position ids must be in the range [0, 2048), but got ..."
+    _family("over_max_positions", "cut", "seqlen|input",
+            none_of="generate|new_tokens|stride|multiple|export|table_shape|label|pair"),
     _family("over_max_positions", "position", "out_of_range",
             none_of="token_type|vocab|label|generate|new_tokens|export"),
     _family("over_max_positions", "position", "text_limit", "compare",
@@ -568,7 +600,8 @@ FAMILIES: tuple[Family, ...] = (
 #: interpreter is a fixed export shape; "should be of equal size" in default_collate is a batch).
 FRAME_CONCEPTS: dict[str, re.Pattern[str]] = {
     "export": _C(r"onnxruntime|tensorrt|[/\\]lite[/\\]python[/\\]interpreter|coremltools|"
-                 r"[/\\]torch[/\\](?:onnx|export|jit)[/\\]|openvino"),
+                 r"[/\\]torch[/\\](?:onnx|export|jit)[/\\]|openvino|executorch|__torch__|"
+                 r"[/\\]exporters[/\\]"),
     "stackable": _C(r"[/\\]_utils[/\\]collate\.py|data_collator|\bcollate\b"),
 }
 

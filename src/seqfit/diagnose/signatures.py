@@ -104,6 +104,9 @@ SHAPE_ERROR = re.compile(r"Invalid computed output size|is invalid for input of 
 MAX_ID = re.compile(r"input_ids\W{0,4}\]?\.max\(\)\W{0,20}(?:tensor\()?(\d+)")
 LONGEST_TABLE = 16_386  # no learned position table is longer (LED's 16384, plus an offset)
 COMMON_LIMITS = {64, 66, 77, 128, 256, 384, 512, 514, 1024, 1026, 2048, 4096, 4098, 8192, 16384}
+#: Position tables of released text models (BERT's 512, RoBERTa's 514, GPT-2's 1024, ...): a
+#: traced graph's own length is more often an example's (128, 256).
+MODEL_POSITIONS = {512, 514, 1024, 1026, 2048, 4096, 4098, 8192, 16384}
 #: Vocabulary sizes of widely used tokenizers and their models' embedding tables (BERT uncased
 #: and cased, multilingual BERT, Chinese BERT, ALBERT, GPT-2, RoBERTa/BART, GPT-NeoX/Pythia,
 #: XLM-R, T5's tokenizer and model, Llama 1-2 and Mistral, Mistral v3, Llama 3, Qwen 2,
@@ -208,6 +211,14 @@ def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
         weight = 4.5 if TRACED.search(text) else 3.0
         return [Vote("export_fixed_length", weight, {"length": a, "limit": b}),
                 Vote("shape_mismatch", 1.0, shapes)]
+    if table == "position" and TRACED.search(text):
+        # a traced graph keeps the slice of positions the example had: more tokens than that
+        # is the export's length, unless it is a position table's own size
+        if b in MODEL_POSITIONS:
+            return [Vote("over_max_positions", 4.0, evidence),
+                    Vote("export_fixed_length", 2.5, {"length": a, "limit": b})]
+        return [Vote("export_fixed_length", 4.5, {"length": a, "limit": b}),
+                Vote("over_max_positions", 2.0, evidence)]
     if table == "position":
         return [Vote("over_max_positions", 4.0, evidence)]
     if _input_of(_failing_line(frames)) == "labels":
@@ -403,9 +414,14 @@ def context_length(match: re.Match[str], text: str, frames: tuple[str, ...]) -> 
     """'This model's maximum context length is N tokens. However, you requested M tokens (A in
     the messages, B in the completion)' (the OpenAI API, vLLM's OpenAI server before 0.6): when
     the total counts the tokens to generate, the generation budget is what went over; 'your
-    prompt contains M input tokens' (vLLM today) is the prompt alone."""
+    prompt contains M input tokens' (vLLM today) is the prompt alone, and so is a total whose
+    messages alone are past the limit."""
     evidence = {"limit": int(match.group(1)), "length": int(match.group(2))}
     after = text[match.end():match.end() + 200]
+    prompt = re.match(r"\W*(\d+) in the messages", after)
+    if prompt and int(prompt.group(1)) > evidence["limit"]:
+        evidence["length"] = int(prompt.group(1))
+        return [Vote("over_max_positions", 7.0, evidence)]
     if re.search(r"\bin the completion|output tokens|max_tokens|max_new_tokens", after, re.I):
         return [Vote("generation_length", 4.0, evidence), Vote("over_max_positions", 1.5)]
     return [Vote("over_max_positions", 4.0, evidence)]
