@@ -44,7 +44,27 @@ the figure is printed per source, and the floors are what the engine reaches, no
   nnsight, voyageai, chonkie, wtpsplit, deeppavlov, verl, ... -, 52 user reports and 58
   off-topic texts; ids prefixed ``b7-``, the split taken from the writer's id). First measured:
   old releases 41 of 50, other packages 28 of 50 (``test`` 42 of 57 for both), user reports 46
-  of 52 (``test`` 25 of 28), off-topic 53 of 58.
+  of 52 (``test`` 25 of 28), off-topic 53 of 58. Caution: until 2026-12-01's third session a
+  helper script showed the misses of a ``dev`` half cut by a hash of the id, not this file's
+  ``split``; 51 of the ``test`` texts fall in that half, and 7 of their misses were read, so the
+  ``test`` figure of this set is no longer blind.
+- ``errors/blind8.jsonl`` (197 texts, written on 2026-12-01 by three sessions that read only
+  ``codes.py``: 50 messages of the core libraries in releases never mined - transformers 4.15,
+  4.24, 4.32, 4.42, 4.49, 4.53, trl 0.9, 0.14, 0.20, peft 0.4, 0.12, 0.16, accelerate 0.24, 1.0,
+  1.8, datasets 2.10, 3.6, 4.0, sentence-transformers 2.5, 4.1, torch 2.1 -, 50 messages of 29
+  packages never mined - deepsparse, sparseml, llm2vec, lighteval, crfm-helm,
+  optimum-graphcore, silero-vad, opencompass, xgrammar, pyctcdecode, model2vec, rerankers, ... -,
+  52 user reports and 45 off-topic texts; ids prefixed ``b8-``, split by a hash of the id).
+  First measured (before any change it led to): old releases 49 of 50 (``test`` 25 of 26),
+  other packages 28 of 50 (``test`` 9 of 17), user reports 48 of 52 (``test`` 22 of 23),
+  off-topic 43 of 45.
+- ``errors/blind9.jsonl`` (150 texts, written the same day by two more such sessions: 60
+  messages of 31 packages never mined - optimum-rbln, openprompt, xinference, mlx-vlm,
+  intel-extension-for-transformers, kokoro, optimum-tpu, lmms-eval, aphrodite-engine, moshi,
+  deepeval, executorch, coremltools, ... -, 50 user reports of tools other than plain
+  transformers, 40 off-topic texts, ids prefixed ``b9-``). First measured after the changes
+  blind 8's ``dev`` half led to: other packages 37 of 60 (``test`` 16 of 26), user reports 48
+  of 50 (``test`` 21 of 22), off-topic 40 of 40.
 """
 
 from __future__ import annotations
@@ -64,7 +84,8 @@ ERRORS = Path(__file__).parent / "errors"
 FLOORS = {"blind.jsonl": (0.75, 0.97), "blind2.jsonl": (0.75, 0.88),
           "blind3.jsonl": (0.75, 0.88), "blind4.jsonl": (0.8, 0.88),
           "blind5.jsonl": (0.85, 0.85), "blind6.jsonl": (0.8, 0.85),
-          "blind7.jsonl": (0.8, 0.85)}
+          "blind7.jsonl": (0.8, 0.85), "blind8.jsonl": (0.85, 0.9),
+          "blind9.jsonl": (0.8, 0.95)}
 
 
 def load_blind(name: str) -> list[dict]:

@@ -749,6 +749,13 @@ MORE = [
         "    input0 = torch.add(embeddings, _3)",
         "RuntimeError: The size of tensor a (173) must match the size of tensor b (128) at "
         "non-singleton dimension 1"]), "export_fixed_length", {"length": 173, "limit": 128}),
+    # a speech input's length, in samples, against the frame size it must be a multiple of
+    ("RuntimeError: Invalid input x of length 1024. The length must be a positive multiple of "
+     "the frame size 1920. You are responsible for buffering accordingly before feeding audio "
+     "to Mimi.", "length_multiple_constraint", {}),
+    # a video's frames are not a text input's length
+    ("ValueError: `num_frames - 1` has to be divisible by 4, but got 30 video frames.",
+     "unknown", {}),
     # an exception raised with no message: the warning logged before it says what it is
     ("WARNING] utils.check_config_conflicts In generation, your config.generation.max_length is "
      "shorter than config.max_seq_length. You should consider increasing "

@@ -198,6 +198,13 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # "Trimming source sentence 12 (612 -> 512)" (Sockeye)
     "cut": _C(r"\b(?:truncat|trimm)(?:ing|ed)\b[^.\n]{0,50}?\b\d+\s*(?:>|->|→|to|down to)\s*"
               r"\d+\b"),
+    # the length of a speech model's input, in samples or frames: "The length must be a positive
+    # multiple of the frame size 1920" (Moshi's Mimi), "Input audio length (16000) must be
+    # divisible by the model's wav_to_token_ratio" (NeMo)
+    "audio_len": _C(r"\baudio (?:length|samples?|input)\b|\binput audio\b|\bframe[ _]size\b|"
+                    r"\bspectrogram frames\b|\bwaveform\b|\bnum_samples\b|\bhop[ _]length\b"),
+    # what an image or video model's lengths are counted in
+    "visual": _C(r"\bimages?\b|\bpixels?\b|\bpatch\w*|\bvideo\b|\bvae\b|\blatents?\b|\bvision\b"),
     # a tokenizer without a known limit (model_max_length left at the 1e30 sentinel): "Could not
     # infer the model_max_length of Hugging Face model ...", "does not have a configured
     # model_max_length" (HELM), "Your model had no max length (i.e., unlimited)"
@@ -315,6 +322,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"max_position\w*|position[ _]ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
                  r"input ids|context[ _](?:length|window|size)|max_model_len|max_seq\w*|"
                  r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|\btrt\b|"
+                 # a speech input's length: "must be a positive multiple of the frame size"
+                 r"\baudio (?:length|samples?|input)\b|\binput audio\b|\bframe[ _]size\b|"
+                 r"\bspectrogram frames\b|"
                  # a mask by its role: "Shape of encoder mask, (16, 256), does not equal ..."
                  r"\b(?:encoder|decoder|key[ _]padding|padding|causal|cross[ _]attention)[ _]"
                  r"masks?\b|"
@@ -568,6 +578,9 @@ FAMILIES: tuple[Family, ...] = (
             none_of="vocab|token_type|pad_token|mask"),
     _family("length_multiple_constraint", "multiple", "seqlen|padding|input",
             none_of="export|table_shape"),
+    # a speech input's length in samples or frames (its words are media's, which it allows)
+    _family("length_multiple_constraint", "multiple", "audio_len",
+            none_of="export|table_shape|visual", allow="media"),
     _family("under_min_length", "short", "seqlen_strict", none_of="generate|limit|compare"),
     _family("under_min_length", "below_min", "seqlen|input",
             none_of="generate|new_tokens|stride|truncation|pad_option"),
