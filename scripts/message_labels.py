@@ -35,14 +35,21 @@ class Label:
         """The evidence key each field of the template fills (length, limit, ...), or None;
         ``before`` holds the fixed text in front of each field."""
         before = before if before is not None and len(before) == len(names) else [""] * len(names)
-        return [evidence_key(name, self.code, text)
+        keys = [evidence_key(name, self.code, text)
                 for name, text in zip(names, before, strict=True)]
+        # a count of tokens by its unit: "schema requires {fixed} tokens before state"
+        after = [*before[1:], ""][:len(names)]
+        return [key if key is not None or not re.match(r"\s*tokens\b", text) else "length"
+                for key, text in zip(keys, after, strict=True)]
 
 
 #: The words in front of a field that make it the limit ("greater than the designated maximum
 #: sequence length {self.seq_len}"), or a length ("input contains a sequence length {t}").
 LIMIT_BEFORE = re.compile(r"\bmax(?:imum)?(?: [a-z]+){0,2} (?:length|len|size|tokens|positions)"
-                          r"(?: is| of)? $", re.I)
+                          r"(?: is| of)? $|"
+                          # a limit spelled out as its parts: "its effective max length of {n}
+                          # (= {self.sequence_length} original max length - {k} special tokens)"
+                          r"\(= $", re.I)
 MINIMUM_BEFORE = re.compile(r"\bmin(?:imum)?(?: [a-z]+){0,2} (?:length|len|size|tokens|samples)"
                             r"(?: is| of)? $", re.I)
 LENGTH_BEFORE = re.compile(r"\b(?:sequence|input|prompt|text) length(?:\s+of|\s+is|\s*[:=])?\s*$",
@@ -142,6 +149,12 @@ Q_RESHAPE = ("whether the model was exported or compiled for a fixed sequence le
              "print({k: v.shape for k, v in batch.items()})")
 
 RULES: tuple[tuple[re.Pattern[str], Label], ...] = (
+    # the same words for a tokenizer's padding option (compel: 'do_not_pad' or 'max_length') and
+    # for a tensor's pad mode (trax's numpy: 'constant', 'reflect')
+    _rule("truncation_padding_options", r"^unsupported padding mode: \{",
+          ("truncation_padding_options", "unknown"),
+          "Is the mode a tokenizer's padding (do_not_pad, longest, max_length), or a tensor's "
+          "pad mode (constant, reflect)?"),
     # --- serving engines and exported runtimes (vllm, sglang, onnxruntime, optimum, ...) --------
     # prompt plus requested completion over the context: the completion's budget is the fix
     _rule("generation_length", r"maximum context length is .{0,200}in the completion|"

@@ -510,7 +510,7 @@ HUMAN = {
         'Token labels not aligned with the word pieces [label_alignment, confidence 69%]\nCause: Token-classification labels have one entry per word (23) but the model predicts one per word piece (64); they must be aligned and padded with -100.\nFix: align with encoding.word_ids(): the first piece of each word gets its label, the rest and special tokens -100; seqfit.Collator(tokenizer) does this when features carry word_ids\nEvidence: length=64, other=23\nOther candidates: shape_mismatch (17%)'),
     'generation_length': (
         'ValueError: Input length of input_ids is 30, but `max_length` is set to 20. This can lead to unexpected behavior. You should consider increasing `max_length` or, better yet, setting `max_new_tokens`.',
-        "Generation length at odds with the input or the model [generation_length, confidence 99%]\nCause: generate() was asked for a total length (20) that the prompt (30 tokens) already fills, or that runs past the model's position table.\nFix: generate(**inputs, max_new_tokens=N) with N + prompt length <= the model's limit (seqfit inspect MODEL), instead of max_length\nEvidence: length=30, limit=20\nRelease: this message is from transformers >= 4.38 (not in 4.37.2 and older)"),
+        "Generation length at odds with the input or the model [generation_length, confidence 100%]\nCause: generate() was asked for a total length (20) that the prompt (30 tokens) already fills, or that runs past the model's position table.\nFix: generate(**inputs, max_new_tokens=N) with N + prompt length <= the model's limit (seqfit inspect MODEL), instead of max_length\nEvidence: length=30, limit=20\nRelease: this message is from transformers >= 4.38 (not in 4.37.2 and older)"),
     'padding_side': (
         "A decoder-only architecture is being used, but right-padding was detected! For correct generation results, please set `padding_side='left'` when initializing the tokenizer.",
         "Padding on the wrong side for this model [padding_side, confidence 99%]\nCause: A decoder-only model was padded on the right for generation (or Flash Attention was given right padding): new tokens follow the padding, and outputs go wrong.\nFix: tokenizer.padding_side = 'left' before tokenizing prompts for generate(); pass the attention_mask\nRelease: this message is from transformers >= 4.26 (not in 4.21.3 and older)"),
@@ -709,12 +709,12 @@ MORE = [
     # a token at or past the vocabulary, an export that accepts one shape, a table that is an
     # embedding's, a mask named by its role
     ("2025-05-02 14:03:11.482 | WARNING  | kokoro.pipeline:__call__:428 - Truncating len(ps) == "
-     "603 > 510", "over_max_positions", {}),
+     "603 > 510", "over_max_positions", {"length": 603}),
     ("ValueError: Input's length(5120) exceeds compiled max_seq_len(4096).",
-     "export_fixed_length", {}),
+     "export_fixed_length", {"limit": 4096}),
     ("ValueError: Encoder input length (688) exceeds the compiled `enc_max_seq_len` (512); the "
      "input would be silently truncated. Recompile the model with a larger "
-     "`rbln_enc_max_seq_len`.", "export_fixed_length", {}),
+     "`rbln_enc_max_seq_len`.", "export_fixed_length", {"limit": 512}),
     ("WARNING:mergekit.tokenizer.build:Token '<|im_start|>' present in Qwen-ft-chatml tokenizer "
      "but >= vocab_size", "token_id_out_of_vocab", {}),
     ('  File "/env/lib/python3.11/site-packages/optimum/exporters/executorch/integrations.py", '
@@ -724,7 +724,7 @@ MORE = [
     ("ValueError: Length dimension exceeds size of positional embedding table. length_dim.size > "
      "max_length_dim.size", "over_max_positions", {}),
     ("ValueError: Shape of encoder mask, (16, 256), does not equal (16, 512).", "shape_mismatch",
-     {}),
+     {"shape": [16, 256]}),
     # the OpenAI API's total: the messages alone past the limit are the prompt's length; the
     # completion's share past it is the generation budget's
     ("openai.BadRequestError: Error code: 400 - {'error': {'message': \"This model's maximum "
@@ -752,7 +752,7 @@ MORE = [
     # a speech input's length, in samples, against the frame size it must be a multiple of
     ("RuntimeError: Invalid input x of length 1024. The length must be a positive multiple of "
      "the frame size 1920. You are responsible for buffering accordingly before feeding audio "
-     "to Mimi.", "length_multiple_constraint", {}),
+     "to Mimi.", "length_multiple_constraint", {"shape": [1024]}),
     # a video's frames are not a text input's length
     ("ValueError: `num_frames - 1` has to be divisible by 4, but got 30 video frames.",
      "unknown", {}),
@@ -769,7 +769,8 @@ MORE = [
      "srcSelectDimSize` failed.\nTraceback (most recent call last):\n"
      '  File "/home/eli/voice/clone.py", line 19, in <module>\n'
      '    wav = model.generate(text, audio_prompt_path="ref.wav")\n'
-     "RuntimeError: CUDA error: device-side assert triggered", "token_id_out_of_vocab", {}),
+     "RuntimeError: CUDA error: device-side assert triggered", "token_id_out_of_vocab",
+     {"vocab_rows": 6561}),
     ('  File "/env/lib/python3.11/site-packages/transformers/models/roberta/modeling_roberta.py", '
      "line 121, in forward\n    token_type_embeddings = self.token_type_embeddings(token_type_ids)"
      "\nRuntimeError: CUDA error: device-side assert triggered", "token_type_out_of_range", {}),
@@ -824,7 +825,8 @@ MORE = [
      {"index": 5, "limit": 3}),
     # the prompt and the room kept for the reply, against the context: generation's length
     ("ValueError: The prompt is too long (3900 tokens). The prompt and the completion (300 "
-     "tokens) must fit in the model context of 4096 tokens.", "generation_length", {}),
+     "tokens) must fit in the model context of 4096 tokens.", "generation_length",
+     {"length": 3900, "limit": 4096}),
     # a text splitter's chunk overlap is a stride
     ("ValueError: chunk_overlap (300) must be smaller than chunk_size (200)", "stride_overflow",
      {}),

@@ -427,6 +427,27 @@ def context_length(match: re.Match[str], text: str, frames: tuple[str, ...]) -> 
     return [Vote("over_max_positions", 4.0, evidence)]
 
 
+#: The tokens of the prompt, of the reply and the context, by their roles: "The prompt is too long
+#: (3900 tokens). The prompt and the completion (300 tokens) must fit in the model context of
+#: 4096 tokens", "the messages (1200 tokens) and the answer (500 tokens) should be within the max
+#: token limit (1024 tokens)".
+PROMPT_TOKENS = re.compile(r"\b(?:prompt|messages?|input)\b[^.\n\d]{0,30}\((\d+) tokens\)", re.I)
+CONTEXT_TOKENS = re.compile(r"\b(?:context|limit|window)\b[^\d\n]{0,30}?(\d+)", re.I)
+
+
+def reply_budget(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """A reply's tokens beside the prompt's and the context's: the prompt alone past the context
+    is its length; a prompt that fits, with too little room for the reply, is the budget."""
+    prompt = PROMPT_TOKENS.search(text)
+    context = CONTEXT_TOKENS.search(text, match.end())
+    if prompt is None or context is None:
+        return [Vote("generation_length", 3.0)]
+    length, limit = int(prompt.group(1)), int(context.group(1))
+    if length > limit:
+        return [Vote("over_max_positions", 5.0, {"length": length, "limit": limit})]
+    return [Vote("generation_length", 5.0, {"length": length, "limit": limit})]
+
+
 # --- an assert with no message: its condition, read from the traceback -------------------------
 #: The statement of a frame's code line that failed: ``assert n <= self.max_seq_len`` (research
 #: code of lucidrains' style asserts without messages), timm's ``_assert(H % self.block_size ==
@@ -757,6 +778,8 @@ SIGNATURES: tuple[Signature, ...] = (
          r"the maximum (?:model |context )?length (?:of )?(\d+)",
          lambda m, t, f: [Vote("over_max_positions", 4.0, {
              "length": int(m.group(1) or m.group(3)), "limit": int(m.group(2) or m.group(4))})]),
+    _sig("reply budget", r"\b(?:completion|answer|output|response|reply)\b[^.\n\d]{0,20}"
+         r"\(\d+ tokens\)", reply_budget),
     _sig("context length", r"maximum context length is (\d+) tokens[^\n]{0,80}?(\d+) "
          r"(?:input )?tokens", context_length),
     _sig("inputs plus new tokens", r"`?inputs`? tokens \+ `?max_new_tokens`? must be <= (\d+)"
