@@ -223,8 +223,7 @@ LOG_HEAD = re.compile(r"^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[,.\d]*Z?\]?[^\n]{0
 def unprefixed(text: str) -> str:
     """A traceback a logger wrote line by line, with its head taken off each line (left on,
     its frames and the message that closes it are not read as such)."""
-    if not any(text[m.end():].startswith("Traceback (most recent call last)")
-               for m in LOG_HEAD.finditer(text)):
+    if not any(text.startswith(TRACEBACK_START, m.end()) for m in LOG_HEAD.finditer(text)):
         return text
     return LOG_HEAD.sub("", text)
 

@@ -234,13 +234,15 @@ def _focus(message: str) -> str:
     other text gives the nearest-wording search nothing but noise)."""
     lines = [_quoted(line) for line in message.splitlines() if line.strip()]
     keep: list[str] = []
-    for i, line in enumerate(lines):
-        if FATAL.search(line) or re.search(r"warn|error|\[transformers\]", line, re.I) or (
-                # a log record's indented continuation: "ERROR:flow:tensor(6563)>6561\n
-                # out-of-range special tokens found in flow, fix inputs!"
-                keep and keep[-1] == lines[i - 1] and line[:1] in " \t" and
-                LOG_RECORD.search(lines[i - 1]) and re.match(r"\s+[a-z]", line, re.I)):
+    record = False  # the line before was kept, and is a logging record
+    for line in lines:
+        kept = bool(FATAL.search(line) or re.search(r"warn|error|\[transformers\]", line, re.I) or (
+            # a log record's indented continuation: "ERROR:flow:tensor(6563)>6561\n
+            # out-of-range special tokens found in flow, fix inputs!"
+            record and line[:1] in " \t" and re.match(r"\s+[a-z]", line, re.I)))
+        if kept:
             keep.append(line)
+        record = kept and bool(LOG_RECORD.search(line))
     return _plain("\n".join((keep or lines)[-6:]))
 
 

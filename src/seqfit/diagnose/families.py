@@ -43,6 +43,12 @@ _C = re.compile
 #: positional embedding table" is a position table's).
 TABLE = (r"(?<!embedding )(?<!embeddings )(?<!position )(?<!positional )(?<!lookup )"
          r"(?<!vocabulary )\btable\b")
+#: A token at or past the vocabulary's end: "present in the tokenizer but >= vocab_size".
+PAST_VOCAB = r"(?:>=|≥)\s*(?:the )?(?:\w+\.)?vocab_size"
+#: A speech input's length by its own words: "the length must be a positive multiple of the
+#: frame size 1920", "Input audio length (16000) must be divisible by ...".
+AUDIO_LENGTH = (r"\baudio (?:length|samples?|input)\b|\binput audio\b|\bframe[ _]size\b|"
+                r"\bspectrogram frames\b")
 
 CONCEPTS: dict[str, re.Pattern[str]] = {
     # what the message is about
@@ -150,9 +156,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
               # what an assert keeps below the vocabulary: "assert torch.all(input <
               # self.vocab_size)"
               r"\b(?:input|inputs|ids|tokens|\w+_ids)\)?\s*<=?\s*(?:self\.)?(?:config\.)?vocab_size|"
-              # a token at or past the vocabulary: "present in the tokenizer but >= vocab_size"
-              r"(?:>=|≥)\s*(?:the )?(?:\w+\.)?vocab_size"),
-    "out_of_range": _C(r"out[- ]of[- ](?:range|bounds)|(?:>=|≥)\s*(?:the )?(?:\w+\.)?vocab_size|"
+              # a token at or past the vocabulary
+              + PAST_VOCAB),
+    "out_of_range": _C(r"out[- ]of[- ](?:range|bounds)|" + PAST_VOCAB + "|"
                        r"\boutside\b|not in \[|not contained|"
                        r"out of (?:the )?\w+ range|out of (?:the )?vocab\w*|"
                        r"must be within|\bvalid range\b|must be in (?:the )?range\b|"
@@ -176,7 +182,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # >= vocab_size" (mergekit)
     "token_ids": _C(r"token[ _]ids?\b|\btoken indices\b|input_ids|"
                     r"out[- ]of[- ](?:range|bounds|vocab\w*) (?:special |input )?tokens\b|"
-                    r"\btokens?\b[^.\n]{0,80}(?:>=|≥)\s*(?:the )?(?:\w+\.)?vocab_size"),
+                    r"\btokens?\b[^.\n]{0,80}" + PAST_VOCAB),
     # the inputs that carry ids (the mask and labels are read apart)
     "ids_input": _C(r"input_ids|position_ids|inputs_embeds|decoder_input_ids|token_type_ids"),
     # below a stated minimum: "smaller than the minimum length required by the model (8)"
@@ -201,8 +207,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # the length of a speech model's input, in samples or frames: "The length must be a positive
     # multiple of the frame size 1920" (Moshi's Mimi), "Input audio length (16000) must be
     # divisible by the model's wav_to_token_ratio" (NeMo)
-    "audio_len": _C(r"\baudio (?:length|samples?|input)\b|\binput audio\b|\bframe[ _]size\b|"
-                    r"\bspectrogram frames\b|\bwaveform\b|\bnum_samples\b|\bhop[ _]length\b"),
+    "audio_len": _C(AUDIO_LENGTH + r"|\bwaveform\b|\bnum_samples\b|\bhop[ _]length\b"),
     # what an image or video model's lengths are counted in
     "visual": _C(r"\bimages?\b|\bpixels?\b|\bpatch\w*|\bvideo\b|\bvae\b|\blatents?\b|\bvision\b"),
     # a tokenizer without a known limit (model_max_length left at the 1e30 sentinel): "Could not
@@ -323,8 +328,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"input ids|context[ _](?:length|window|size)|max_model_len|max_seq\w*|"
                  r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|\btrt\b|"
                  # a speech input's length: "must be a positive multiple of the frame size"
-                 r"\baudio (?:length|samples?|input)\b|\binput audio\b|\bframe[ _]size\b|"
-                 r"\bspectrogram frames\b|"
+                 + AUDIO_LENGTH + "|"
                  # a mask by its role: "Shape of encoder mask, (16, 256), does not equal ..."
                  r"\b(?:encoder|decoder|key[ _]padding|padding|causal|cross[ _]attention)[ _]"
                  r"masks?\b|"
@@ -598,9 +602,10 @@ FAMILIES: tuple[Family, ...] = (
     # a length set above the position table: "max_model_len (32768) is greater than the derived
     # max_model_len (max_position_embeddings=4096)" (vLLM), "max_length ... larger than
     # max_position_embeddings"
-    # position ids outside the table: "Position ids must be in the range [0, 2048), but got ..."
+    # an input cut to a limit, with both lengths: "Truncating len(ps) == 603 > 510"
     _family("over_max_positions", "cut", "seqlen|input",
             none_of="generate|new_tokens|stride|multiple|export|table_shape|label|pair"),
+    # position ids outside the table: "Position ids must be in the range [0, 2048), but got ..."
     _family("over_max_positions", "position", "out_of_range",
             none_of="token_type|vocab|label|generate|new_tokens|export"),
     _family("over_max_positions", "position", "text_limit", "compare",

@@ -205,21 +205,21 @@ def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
     table = _failing_table(frames, text, match.start())
     if table is None and ADDED_POSITIONS.search(_failing_line(frames)):
         table = "position"  # a table of positions added to the input: its length is the limit
-    if table == "position" and a < b:
-        # fewer tokens than the positions added to them: positions of a fixed length, as a
-        # traced or exported graph keeps the example's
-        weight = 4.5 if TRACED.search(text) else 3.0
-        return [Vote("export_fixed_length", weight, {"length": a, "limit": b}),
-                Vote("shape_mismatch", 1.0, shapes)]
-    if table == "position" and TRACED.search(text):
-        # a traced graph keeps the slice of positions the example had: more tokens than that
-        # is the export's length, unless it is a position table's own size
-        if b in MODEL_POSITIONS:
+    if table == "position":
+        traced = TRACED.search(text)
+        if a < b:
+            # fewer tokens than the positions added to them: positions of a fixed length, as a
+            # traced or exported graph keeps the example's
+            return [Vote("export_fixed_length", 4.5 if traced else 3.0, {"length": a, "limit": b}),
+                    Vote("shape_mismatch", 1.0, shapes)]
+        if traced and b not in MODEL_POSITIONS:
+            # a traced graph keeps the slice of positions the example had: more tokens than that
+            # is the export's length, unless it is a position table's own size
+            return [Vote("export_fixed_length", 4.5, {"length": a, "limit": b}),
+                    Vote("over_max_positions", 2.0, evidence)]
+        if traced:
             return [Vote("over_max_positions", 4.0, evidence),
                     Vote("export_fixed_length", 2.5, {"length": a, "limit": b})]
-        return [Vote("export_fixed_length", 4.5, {"length": a, "limit": b}),
-                Vote("over_max_positions", 2.0, evidence)]
-    if table == "position":
         return [Vote("over_max_positions", 4.0, evidence)]
     if _input_of(_failing_line(frames)) == "labels":
         # the loss lines up labels with the logits: labels of another length than the ids
