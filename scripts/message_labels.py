@@ -121,6 +121,27 @@ Q_BOUNDS = ("what was indexed: a position buffer (position_ids, a sin/cos table)
             "input is too long, an embedding means a token id; any other tensor is not about "
             "input shape")
 
+#: The placeholder tokens of a multimodal prompt counted against the features that replace them
+#: ("Image features and image tokens do not match: tokens: 512, features 2304"): the text's
+#: sequence against another input, most often because truncation cut the placeholders off
+#: (transformers' own processors say so: "Likely due to `truncation='max_length'`").
+PLACEHOLDERS = (
+    re.compile(r"\b(?:image|video|audio|media|modality|multimodal|vision|placeholder)\w*|"
+               r"\{\w+\} features", re.I),
+    re.compile(r"\bfeatures?\b|feature (?:count|rows|vectors)|\bembeds\b|multimodal embedding|"
+               r"\bpatches\b", re.I),
+    re.compile(r"\btokens?\b|\bplaceholders?\b", re.I),
+    re.compile(r"do not match|does not match|!=|mismatch|counts must match|were produced than",
+               re.I),
+)
+
+
+def placeholders(template: str) -> bool:
+    """Whether a template counts a multimodal prompt's placeholder tokens against features."""
+    return all(pattern.search(template) for pattern in PLACEHOLDERS) and \
+        not re.search(r"\bcach", template, re.I)  # (a server's embedding cache: not an input)
+
+
 #: Inputs seqfit does not cover (images, audio, video, time series), and settings of training,
 #: hardware, hub and caches: their length or shape messages are not about text input shape.
 OFF_TOPIC = re.compile("|".join([
@@ -423,6 +444,8 @@ def label(template: str, library: str, kind: str, row_id: str | None = None) -> 
     for phrase, code in OVERRIDES:
         if phrase in template:
             return Label(code)
+    if placeholders(template):
+        return Label("shape_mismatch")
     generic = GENERIC.search(template)
     if OFF_TOPIC.search(template) and not generic:
         return Label("unknown")

@@ -6,13 +6,15 @@ Sources (never installed, only read):
 - Python source: transformers (the installed 5.x and the unpacked 4.x releases given with
   ``--transformers``), tokenizers, torch, sentence-transformers, accelerate, datasets, pyarrow,
   peft and trl (installed, or unpacked wheels given with ``--source NAME=DIR``). Every ``raise``,
-  ``assert ..., msg``, ``warnings.warn``, ``logger.<level>``, ``torch._check(..., lambda: msg)``
-  message is read from the syntax tree: f-strings, ``%`` formats, ``.format`` and string
-  concatenation become a template whose fields carry the expression's name.
+  ``assert ..., msg``, ``warnings.warn``, ``logger.<level>``, ``torch._check(..., lambda: msg)``,
+  ``torch_compilable_check(cond, msg)`` (transformers 5) message is read from the syntax tree:
+  f-strings, ``%`` formats, ``.format`` and string concatenation become a template whose fields
+  carry the expression's name.
 - Compiled code: the strings of torch's ``libtorch_cpu.so``, the tokenizers Rust extension and
   Arrow's ``libarrow.so`` (``strings``), kept when they read like a message.
-- C and C++ source (``--csource``): the string literals of error and log calls, printf
-  conversions made fields.
+- C, C++ and Rust source (``--csource``): the string literals of error and log calls, printf
+  and Rust format fields made fields (the tokenizers crate, from its sdist: the compiled
+  library packs its strings without separators, so the source reads better than the binary).
 
 Each template is labelled by the reviewed rules of ``scripts/message_labels.py`` (a code, or the
 candidates and the question that tells them apart, or off-topic), de-duplicated across files and
@@ -65,8 +67,9 @@ thinc (``E971 = "Found incompatible lengths ..."``, raised as ``Errors.E971.form
 printf conversions in compiled strings are fields.
 
 Usage (download wheels with ``pip download --no-deps NAME==VERSION -d DIR`` and unzip them under
-``/work/mining-src/src/``; ``S`` below stands for that folder, ``H`` for the folder of unpacked
-transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.2``)::
+``/work/mining-src/src/``, sdists such as tokenizers' from the index's files page and untar
+them; ``S`` below stands for that folder, ``H`` for the folder of unpacked transformers releases,
+each named by its version, e.g. ``/work/hf-releases/4.40.2``)::
 
     W=cp311-cp311-manylinux; L=_2_17_x86_64.manylinux2014_x86_64; P=py3-none-any
     BR=$S/block_recurrent_transformer_pytorch; ME=$S/memory_efficient_attention_pytorch
@@ -117,6 +120,7 @@ transformers releases, each named by its version, e.g. ``/work/hf-releases/4.40.
         --source lmdeploy=$S/lmdeploy-0.18.0-cp311-cp311-manylinux_2_28_x86_64 \\
         --source llama_cpp_python=$S/llama_cpp_python-0.3.36/llama_cpp \\
         --csource llama_cpp=$S/llama_cpp_python-0.3.36/vendor/llama.cpp \\
+        --csource tokenizers=$S/tokenizers-0.23.3 --csource tokenizers=$S/tokenizers-0.19.1 \\
         --source ctransformers=$S/ctransformers-0.2.27-py3-none-any \\
         --source mistral_common=$S/mistral_common-1.13.1-py3-none-any \\
         --source flagembedding=$S/flagembedding-1.4.2-py3-none-any/FlagEmbedding \\
@@ -499,7 +503,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -729,6 +733,16 @@ class Messages(ast.NodeVisitor):
         elif attr in ("_check", "_check_with", "_check_index", "_check_value") and (
                 owner.endswith("torch") or owner == "") and len(node.args) >= 2:
             self.add(node.args[-1], "raise RuntimeError", node.lineno)
+        elif "check" in attr.lower():
+            # transformers 5's torch_compilable_check(cond, msg, error_type) (a torch._check that
+            # also runs eagerly), and any checking helper given its message by keyword
+            given = {k.arg: k.value for k in node.keywords if k.arg}
+            if attr == "torch_compilable_check":
+                given.update(zip(("cond", "msg", "error_type"), node.args, strict=False))
+            message = given.get("msg", given.get("message"))
+            error = given.get("error_type")
+            self.add(message, f"raise {_name(error).split('.')[-1] if error else 'ValueError'}",
+                     node.lineno)
         elif attr.startswith("assert_") and re.search(r"\b(?:tf|debugging|jax|chex)\b", owner):
             # TensorFlow's graph asserts (tf.debugging.assert_less(ids, vocab, message=...)):
             # transformers' TF models check ids and mask shapes this way; they fail as
@@ -751,6 +765,57 @@ def python_messages(root: Path, library: str, prefix: str) -> Iterator[Found]:
         visitor = Messages(library, rel)
         visitor.visit(tree)
         yield from visitor.found
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".pyx", ".pxi")):
+        rel = f"{prefix}/{path.relative_to(root).as_posix()}"
+        if "/tests/" not in rel:
+            yield from cython_messages(path.read_text(encoding="utf-8", errors="replace"),
+                                       library, rel)
+
+
+#: A raise or a warning in Cython source (pyarrow's .pxi and .pyx files), whose arguments are
+#: Python expressions even where the file around them is not Python.
+CYTHON_CALL = re.compile(r"\braise\s+[\w.]+\s*\(|\bwarnings\.warn\s*\(")
+
+
+def cython_messages(source: str, library: str, rel: str) -> Iterator[Found]:
+    """Messages of Cython source: each raise or warning's call, cut out with its balanced
+    brackets and read as Python (the f-strings and formats of Cython are Python's)."""
+    for call in CYTHON_CALL.finditer(source):
+        end = _closing(source, call.end() - 1)
+        if end is None:
+            continue
+        statement = re.sub(r"\s*\n\s*", " ", source[call.start():end + 1])
+        try:
+            tree = ast.parse(statement)
+        except SyntaxError:
+            continue
+        visitor = Messages(library, rel)
+        visitor.visit(tree)
+        line = source.count("\n", 0, call.start()) + 1
+        yield from (replace(found, line=line) for found in visitor.found)
+
+
+def _closing(source: str, start: int) -> int | None:
+    """Where the bracket opened at ``start`` closes, string literals skipped; None past 2,000
+    characters."""
+    depth, i, quote = 0, start, ""
+    while i < min(len(source), start + 2000):
+        char = source[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
 
 
 # --- compiled code: the strings of the binaries ---------------------------------------------------
@@ -821,6 +886,54 @@ def c_messages(root: Path, library: str, prefix: str) -> Iterator[Found]:
             parts = _c_parts(run.group(0))
             if parts:
                 yield Found(parts, "c source", library, rel, source.count("\n", 0, run.start()) + 1)
+
+
+#: A Rust error or log: thiserror's #[error("...")], a Display impl's write!(f, "..."), a
+#: panic, an assert or ensure with a text, a Python exception raised from the bindings
+#: (PyValueError::new_err("...")), a log macro.
+RUST_CALL = re.compile(
+    r"#\[error\(|\b(?:write|writeln|panic|bail|anyhow|ensure|assert|assert_eq|assert_ne|"
+    r"debug_assert|unreachable|unimplemented|warn|error|info|format_err)!\s*\(|"
+    r"\bnew_err\s*\(|\.expect\s*\(|\bError::(?:msg|custom|new)\s*\(|(?P<err>\bErr\s*\()")
+RUST_LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"', re.S)
+#: A field of a Rust format string: {}, {0}, {name}, {:?}, {name:>8}.
+RUST_FIELD = re.compile(r"\{(\w*)(?::[^{}]*)?\}")
+
+
+def rust_messages(root: Path, library: str, prefix: str) -> Iterator[Found]:
+    """Messages of Rust source (the tokenizers crate inside its sdist): the first string literal
+    of each error, Display, panic, assert or log call, its format fields made fields."""
+    for path in sorted(root.rglob("*.rs")):
+        rel = f"{prefix}/{path.relative_to(root).as_posix()}"
+        if re.search(r"/(?:tests?|examples|benches)/|/test[-_]", rel):
+            continue
+        source = path.read_text(encoding="utf-8", errors="replace")
+        source = source.split("#[cfg(test)]")[0]  # the unit tests close a Rust file
+        for call in RUST_CALL.finditer(source):
+            # the literal inside this call's parentheses, before any nested call's (an Err(...)
+            # takes the text of the error it builds: Err(Box::new(E(format!("..."))))
+            window = source[call.end():call.end() + 300]
+            literal = RUST_LITERAL.search(window)
+            before = window[:literal.start()] if literal else ""
+            if literal is None or ";" in before or (
+                    not call.group("err") and before.count("(") > before.count(")")):
+                continue
+            text = re.sub(r"\\\n\s*", "", literal.group(1))  # a line continued with "\"
+            text = text.replace("\\n", " ").replace('\\"', '"').replace("\\\\", "\\")
+            parts: list[tuple[str, str]] = []
+            at = 0
+            for found in RUST_FIELD.finditer(text):
+                if found.start() > at:
+                    parts.append(("lit", text[at:found.start()]))
+                name = found.group(1)
+                parts.append(("var", name if name and not name.isdigit() else "value"))
+                at = found.end()
+            if at < len(text):
+                parts.append(("lit", text[at:]))
+            parts = [(kind, value.replace("{{", "{").replace("}}", "}")) for kind, value in parts]
+            if any(kind == "lit" and len(value.strip()) > 8 for kind, value in parts):
+                yield Found(parts, "rust source", library, rel,
+                            source.count("\n", 0, call.start()) + 1)
 
 
 def _printf_parts(text: str) -> list[tuple[str, str]]:
@@ -1018,12 +1131,14 @@ def collect(args: argparse.Namespace) -> tuple[dict[tuple[str, str], Row], dict[
         take(python_messages(root, name, name), version)
     for spec in args.csource:
         name, _, folder = spec.partition("=")
-        # the release of the package that ships the source: an unpacked sdist NAME-VERSION above
-        version = next((m.group(1) for f in Path(folder).parents
+        # the release of the package that ships the source: an unpacked sdist NAME-VERSION, the
+        # folder itself or one above it
+        version = next((m.group(1) for f in (Path(folder), *Path(folder).parents)
                         if (m := re.match(r"[\w.]+?-(\d[\w.]*)$", f.name))), "unknown")
         if version not in releases.get(name, []):
             releases.setdefault(name, []).append(version)
         take(c_messages(Path(folder), name, name), version)
+        take(rust_messages(Path(folder), name, name), version)
     binaries = [("torch", SITE / "torch" / "lib" / "libtorch_cpu.so", None),
                 ("tokenizers", next((SITE / "tokenizers").glob("tokenizers*.so"), None), None),
                 ("pyarrow", next((SITE / "pyarrow").glob("libarrow.so.*[0-9]"), None), None)]

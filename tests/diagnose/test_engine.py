@@ -359,6 +359,64 @@ def test_a_tokenizer_printed_longer_than_the_embedding_table_is_the_cause(text: 
     assert best.evidence == {"index": 50259, "vocab_rows": 50257}
 
 
+def test_token_types_printed_past_the_models_types_name_a_device_assert() -> None:
+    """A device-side assert says only that an index left its table; token_type_ids printed
+    before it with a value the model's type_vocab_size has no row for say which."""
+    text = ("token_type_ids unique: tensor([0, 1], device='cuda:0')\n"
+            "model.config.type_vocab_size: 1\n"
+            "../aten/src/ATen/native/cuda/Indexing.cu:1146: indexSelectLargeIndex: block: [96,0,0]"
+            ", thread: [0,0,0] Assertion `srcIndex < srcSelectDimSize` failed.\n"
+            "Traceback (most recent call last):\n  File \"train.py\", line 140, in step\n"
+            "    loss = model(**batch).loss\nRuntimeError: CUDA error: device-side assert "
+            "triggered")
+    best = seqfit.explain(text).best
+    assert best.code == "token_type_out_of_range"
+
+
+def test_sentence_transformers_token_embeddings_are_outputs_not_a_table() -> None:
+    """Pooling's features['token_embeddings'] are the model's outputs: a device assert in the
+    pooling frame names no table, so it stays a device assert."""
+    text = ("Traceback (most recent call last):\n  File \"/st/models/Pooling.py\", line 151, in "
+            "forward\n    attention_mask.unsqueeze(-1).expand(token_embeddings.size())\n"
+            "RuntimeError: CUDA error: device-side assert triggered")
+    assert seqfit.explain(text).best.code == "cuda_device_side_assert"
+
+
+def test_keras_layer_errors_are_read_past_the_layer_line() -> None:
+    """Keras wraps a layer's error: 'Exception encountered when calling layer ...', a blank
+    line, then the layer's own message, which says what failed."""
+    text = ("Traceback (most recent call last):\n  File \"train_tf.py\", line 77, in <module>\n"
+            "    model.fit(tf_train, epochs=3)\ntensorflow.python.framework.errors_impl."
+            "InvalidArgumentError: Exception encountered when calling layer 'embeddings' (type "
+            "TFBertEmbeddings).\n\nThe maximum value of input_ids (Tensor(\"Max:0\", shape=(), "
+            "dtype=int32)) must be smaller than the embedding layer's input dimension (30522). "
+            "The likely cause is some problem at tokenization time.\nCondition x < y did not "
+            "hold.\n\nCall arguments received by layer 'embeddings' (type TFBertEmbeddings):\n"
+            "  • input_ids=tf.Tensor(shape=(16, 128), dtype=int32)")
+    assert seqfit.explain(text).best.code == "token_id_out_of_vocab"
+
+
+@pytest.mark.parametrize(("text", "code", "evidence"), [
+    ("IndexError: Unsloth: cross entropy target 151667 is out of bounds for a vocabulary of "
+     "151665 (ignore_index = -100).", "token_id_out_of_vocab",
+     {"index": 151667, "vocab_rows": 151665}),
+    ("IndexError: Target 7 is out of bounds.", "label_out_of_range", {"index": 7}),
+])
+def test_a_loss_target_past_a_vocabulary_is_a_token_id(text: str, code: str,
+                                                        evidence: dict) -> None:
+    best = seqfit.explain(text).best
+    assert (best.code, best.evidence) == (code, evidence)
+
+
+def test_multimodal_placeholders_against_features_are_a_shape_mismatch_with_their_fix() -> None:
+    """The image tokens of a prompt counted against the image features: truncation that cut
+    the placeholders is the usual cause, and the fix says so."""
+    best = seqfit.explain("ValueError: Image features and image tokens do not match: tokens: "
+                          "512, features 2304").best
+    assert best.code == "shape_mismatch"
+    assert "placeholder" in best.cause and "truncation" in best.fix
+
+
 def test_torch_overflowing_on_the_sentinel_in_a_tokenizer_line_is_the_sentinel() -> None:
     text = ('Traceback (most recent call last):\n  File "pack.py", line 18, in <module>\n'
             "    buf = torch.full((bsz, tokenizer.model_max_length), 0, dtype=torch.long)\n"
@@ -435,6 +493,15 @@ def test_a_trainer_banner_before_the_traceback_does_not_speak_for_the_error() ->
     ("ValueError: the tokenizer has 32001 entries, the model's vocab_size is 32000: they do not "
      "match", "token_id_out_of_vocab"),
     ("RuntimeError: Embedding lookup index out of range: 50300", "token_id_out_of_vocab"),
+    ("ValueError: Position IDs shape torch.Size([16, 74]) does not match input ids shape "
+     "torch.Size([16, 75]).", "shape_mismatch"),
+    ("FinetuneError: the length of your labels does not match the length of your text",
+     "shape_mismatch"),
+    ("ValueError: Tokens and labels do not align", "label_alignment"),
+    ("The block_size passed (4096) is larger than the maximum length for the model (2048). "
+     "Using block_size=2048.", "over_max_positions"),
+    ("AssertionError: number of tokens must be divisible by number of tokens per frame 256",
+     "length_multiple_constraint"),
 ])
 def test_keyword_families_read_messages_worded_their_own_way(text: str, code: str) -> None:
     """The families of each code, on messages of no library: the wording index plays no part."""
@@ -474,6 +541,11 @@ def test_the_prefix_a_launcher_puts_on_each_line_is_read_through(prefix: str) ->
     ("assert self.hidden_size % self.num_heads == 0", "AssertionError", "unknown"),
     ("assert x.dim() == 3", "AssertionError", "unknown"),
     ("assert len(batch) > 0", "AssertionError", "unknown"),
+    # the direction of the comparison says which end failed: an input that had to be at least
+    # a bound (of any name) is too short; a length against a configured size still a multiple
+    ("assert seq_len >= prophet_seq_len", "AssertionError", "under_min_length"),
+    ("assert max_len >= seq_len", "AssertionError", "over_max_positions"),
+    ("assert total_length % world_size == 0", "AssertionError", "length_multiple_constraint"),
 ])
 def test_an_assert_without_a_message_is_read_from_its_condition(line: str, message: str,
                                                                 code: str) -> None:

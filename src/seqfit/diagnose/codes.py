@@ -273,6 +273,23 @@ VARIANTS: tuple[Variant, ...] = (
         "'' instead of dropping them; for sacreBLEU, references are a list of streams each as "
         "long as the hypotheses ([refs], not refs)",
         "print(len(predictions), len(references))"),
+    # a multimodal prompt's placeholder tokens (<image>, <video>, <audio>) against the features
+    # the encoder made for them
+    Variant(
+        "shape_mismatch",
+        re.compile(r"\b(?:image|video|audio|media|modality|multimodal|vision|placeholder)\w*\b"
+                   r"[^\n]{0,80}\b(?:tokens?|placeholders?|features?)\b", re.I),
+        None,
+        "The prompt's placeholder tokens (<image>, <video>, <audio>) and the features the "
+        "encoder made for them are not as many[ ({length} vs {other})]: truncation cut "
+        "placeholder tokens off the prompt (a max_length below the expanded image tokens plus "
+        "the text), or the prompt holds another number of placeholders than there are images.",
+        "let the processor build the prompt and keep every placeholder: processor(text=prompts, "
+        "images=images, padding=True, return_tensors='pt') without truncation, or a max_length "
+        "above the image tokens plus the text; one placeholder per image "
+        "(processor.apply_chat_template), with the processor of the same checkpoint",
+        "print((inputs['input_ids'] == model.config.image_token_id).sum(), "
+        "inputs['pixel_values'].shape)"),
     # audio: its samples or frames, not tokens
     Variant(
         "length_multiple_constraint",

@@ -435,6 +435,10 @@ BARE_RAISE = re.compile(r"^\s*(?:\w+\.)*\w*(?:Error|Exception)\s*:?\s*\Z")
 #: lines and the traceback they belong to, it does not part them.
 PROGRESS_BAR = re.compile(r"^\s*(?:[^|\n]{0,40}:\s*)?\d{1,3}%\|[^|\n]*\|")
 TF_GRAPH_ERROR = re.compile(r"Graph execution error:\s*$")
+#: Keras wraps a layer's error: "Exception encountered when calling layer 'embeddings' (type
+#: TFBertEmbeddings).", a blank line, the layer's own message, then "Call arguments received"
+#: (Keras 3: "Exception encountered when calling Embedding.call().", "Arguments received by").
+KERAS_CALL = re.compile(r"Exception encountered when calling\b")
 
 
 def _message_end(lines: list[str], start: int) -> int:
@@ -450,6 +454,15 @@ def _message_end(lines: list[str], start: int) -> int:
                         if "[Op:" in lines[k]), None)
         if closing is not None:
             return closing + 1
+    if i < len(lines) and KERAS_CALL.search(lines[i]):
+        closing = next((k for k in range(i + 1, min(len(lines), i + 200)) if lines[k].lstrip()
+                        .startswith(("Call arguments received", "Arguments received",
+                                     TRACEBACK_START))), None)
+        if closing is not None:
+            return closing
+        end = i + 1
+        while end < len(lines) and not lines[end].strip():
+            end += 1  # the layer's own message follows a blank line
     while end < len(lines) and lines[end].strip() and not lines[end].startswith(
             ("[", "INFO", "WARNING", "Epoch", "  0%", "{'", "Traceback")) and not \
             _looks_like_log(lines[end]) and not FRAME.match(lines[end]):

@@ -184,7 +184,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                     r"out[- ]of[- ](?:range|bounds|vocab\w*) (?:special |input )?tokens\b|"
                     r"\btokens?\b[^.\n]{0,80}" + PAST_VOCAB),
     # the inputs that carry ids (the mask and labels are read apart)
-    "ids_input": _C(r"input_ids|position_ids|inputs_embeds|decoder_input_ids|token_type_ids"),
+    "ids_input": _C(r"input[ _]ids|position[ _]ids|inputs[ _]embeds|token[ _]type[ _]ids"),
     # below a stated minimum: "smaller than the minimum length required by the model (8)"
     "below_min": _C(r"(?:smaller|shorter|less|fewer) than (?:the )?(?:minimum|min\b|required)"),
     # a minimum the input must reach: "must be greater than or equal to", "at least", "no less
@@ -270,7 +270,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"cannot stack|can t stack"),
     "shape": _C(r"\bshapes?\b|dimensions?|\bdims?\b|\b[1-4]-?d\b|\bsizes?\b|batch_size"),
     "mismatch": _C(r"mismatch|must match|doesn t match|does not match|don t match|do not match|"
-                   r"same shape|inconsistent|incompatible|should be of size|does not align|"
+                   r"same shape|inconsistent|incompatible|should be of size|"
+                   r"(?:do|does|did) not (?:align|line up)|\bmisalign\w*|"
                    r"not the same|is different from|\bdiffers? from\b|not equal|same size|"
                    # "attention_mask last dim 256 must equal text length 300"
                    r"(?:must|should) (?:be )?equal\b|"
@@ -284,8 +285,10 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                    r"expected (?:\w+ )?shape|\bline up\b|\bmisalign\w*|"
                    # "Bias must have same seq length as QKV"
                    r"\bsame (?:\w+ ){0,2}length as\b"),
-    "model_input": _C(r"input_ids|attention_mask|position_ids|token_type_ids|"
-                      r"decoder_input_ids|inputs_embeds|decoder_attention_mask|\blabels\b"),
+    # as code names them, or as messages write them ("Position IDs shape ... does not match
+    # input ids shape ...")
+    "model_input": _C(r"input[ _]ids|attention[ _]mask|position[ _]ids|token[ _]type[ _]ids|"
+                      r"inputs[ _]embeds|\blabels\b"),
     "column": _C(r"\bcolumns?\b|\barrow\w*|\bdatasets?\b|\bmap\b|\bbatched\b|\brows\b|"
                  r"overflow_to_sample_mapping|return_overflowing_tokens|" + TABLE),
     # the words of a table's own shape (a dataset named in passing is not one: "batching my
@@ -293,6 +296,15 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "table_shape": _C(r"\bcolumns?\b|\barrow\w*|\bmap\b|\bbatched\b|\brows\b|" + TABLE + "|"
                       r"overflow_to_sample_mapping|return_overflowing_tokens"),
     # a count of rows: datasets' "mismatch between the number of rows", "returns more rows"
+    # the texts (examples, documents) a list of labels is counted against
+    "texts": _C(r"\b(?:texts?|sentences?|documents?|examples?|samples?|inputs?|x)\b"),
+    # a length the user sets for the input, and the model's own limit it is set against: "The
+    # block_size passed (4096) is larger than the maximum length for the model (2048)"
+    "length_setting": _C(r"\bblock_size\b|max_seq_len\w*|\bmax_length\b|\bseq_length\b|"
+                         r"max_model_len|max_source_length|\bcutoff_len\b"),
+    "model_limit": _C(r"\b(?:max|maximum)\b(?: \w+){0,2} (?:for|of|supported by) (?:the|this) "
+                      r"model|\bmodel s (?:max|maximum)\b|model_max_length|"
+                      r"max_position_embeddings|\bn_positions\b|supported by the model"),
     "rowcount": _C(r"\d+ rows|(?:more|fewer) rows|number of rows|num_rows"),
     "invalid_option": _C(r"not a valid|\binvalid\b|must be (?:either|one of)|one of \[|"
                          r"select one of|not recogni[sz]ed|unknown (?:value|strategy)|"
@@ -326,7 +338,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"generat\w*|max_length|max_new_tokens|\bmax_tokens\b|model_max_length|"
                  r"max_position\w*|position[ _]ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
                  r"input ids|context[ _](?:length|window|size)|max_model_len|max_seq\w*|"
-                 r"attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|\btrt\b|"
+                 r"\bblock_size\b|attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|"
+                 r"\btrt\b|"
                  # a speech input's length: "must be a positive multiple of the frame size"
                  + AUDIO_LENGTH + "|"
                  # a mask by its role: "Shape of encoder mask, (16, 256), does not equal ..."
@@ -551,6 +564,10 @@ FAMILIES: tuple[Family, ...] = (
     # with 0 (valid range: [0, 32000))"
     _family("token_id_out_of_vocab", "token_ids", "out_of_range",
             none_of="token_type|label|position|vocab"),
+    # a language model's labels are token ids too: "cross entropy target 151667 is out of
+    # bounds for a vocabulary of 151665" (added tokens, the embedding and head not resized)
+    _family("token_id_out_of_vocab", "label", "vocab", "out_of_range",
+            none_of="token_type|position|label_count"),
     # the tokenizer's vocabulary larger than (or not matching) the model's embedding table
     _family("token_id_out_of_vocab", "vocab", "model_vs_tokenizer", "mismatch|compare",
             none_of="token_type|label|position|generate"),
@@ -560,6 +577,10 @@ FAMILIES: tuple[Family, ...] = (
             none_of="mask|label|table_shape|export|pair"),
     _family("label_alignment", "label", "seqlen_strict|ids_input", "mismatch|ragged",
             none_of="out_of_range|table_shape|generate|logits"),
+    # one label per text, counted against the texts: "the length of your labels does not match
+    # the length of your text" (the labels' variant of shape_mismatch)
+    _family("shape_mismatch", "label", "seqlen|rowcount|label_count", "mismatch", "texts",
+            none_of="out_of_range|table_shape|export|vocab|ids_input|seqlen_strict|logits"),
     # labels against the logits a loss compares them with (a classifier's, or a LM's unshifted)
     _family("shape_mismatch", "logits", "label", "shape|seqlen", "mismatch",
             none_of="out_of_range|table_shape|export|vocab"),
@@ -567,7 +588,7 @@ FAMILIES: tuple[Family, ...] = (
     # a model with another number of labels than the task needs: "config.num_labels should be
     # 2, but it is 5", "reward models require num_labels=1"
     _family("label_out_of_range", "label_count", "required|mismatch",
-            none_of="label_map|position|vocab|token_type|seqlen_strict|inactive"),
+            none_of="label_map|position|vocab|token_type|seqlen_strict|inactive|texts"),
     _family("stride_overflow", "stride", "text_limit"),
     _family("model_max_length_sentinel", "no_limit", none_of="generate|new_tokens"),
     _family("pair_truncation", "pair", "truncation", none_of="invalid_option"),
@@ -582,6 +603,10 @@ FAMILIES: tuple[Family, ...] = (
             none_of="vocab|token_type|pad_token|mask"),
     _family("length_multiple_constraint", "multiple", "seqlen|padding|input",
             none_of="export|table_shape"),
+    # a count of tokens, whatever media they stand for: "number of tokens must be divisible by
+    # number of tokens per frame 256"
+    _family("length_multiple_constraint", "multiple", "seqlen_strict",
+            none_of="export|table_shape|visual", allow="media"),
     # a speech input's length in samples or frames (its words are media's, which it allows)
     _family("length_multiple_constraint", "multiple", "audio_len",
             none_of="export|table_shape|visual", allow="media"),
@@ -605,6 +630,9 @@ FAMILIES: tuple[Family, ...] = (
     # an input cut to a limit, with both lengths: "Truncating len(ps) == 603 > 510"
     _family("over_max_positions", "cut", "seqlen|input",
             none_of="generate|new_tokens|stride|multiple|export|table_shape|label|pair"),
+    _family("over_max_positions", "length_setting", "model_limit", "compare",
+            none_of="generate|new_tokens|stride|multiple|short|export|table_shape|label|pair|"
+                    "below_min|min_required"),
     # position ids outside the table: "Position ids must be in the range [0, 2048), but got ..."
     _family("over_max_positions", "position", "out_of_range",
             none_of="token_type|vocab|label|generate|new_tokens|export"),

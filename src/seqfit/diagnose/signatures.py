@@ -64,7 +64,10 @@ ADDED_POSITIONS = re.compile(r"positional_?(?:encoding|embedding)|\bpos_enc\w*",
 VOCAB_FRAME = re.compile(r"word_embeddings|\bwte\b|embed_tokens|self\.shared|inputs_embeds = "
                          r"self\.embed|get_input_embeddings|\.embedding\(input_ids|"
                          # CLIP's and nanoGPT-style names, GPT-NeoX's, Llama's original code
-                         r"token_embedding|\btok_emb\w*|\bembed_in\b|tok_embeddings", re.I)
+                         # (sentence-transformers' token_embeddings are the model's outputs, no
+                         # table, unless called)
+                         r"\btoken_embedding\b|token_embeddings\s*\(|\btok_emb\w*|\bembed_in\b|"
+                         r"tok_embeddings", re.I)
 TYPE_FRAME = re.compile(r"token_type_embeddings", re.I)
 #: Frames of image libraries: their tensors' sizes are channels and pixels, not tokens.
 IMAGE_FRAME = re.compile(r"torchvision|[/\\]PIL[/\\]|image_processing|image_transforms|"
@@ -172,6 +175,9 @@ def index_out_of_range(match: re.Match[str], text: str, frames: tuple[str, ...])
     printed = printed_vocab(text)
     if printed:
         return [Vote("token_id_out_of_vocab", 4.0, printed), Vote("over_max_positions", 1.0)]
+    types = printed_types(text)
+    if types:
+        return [Vote("token_type_out_of_range", 4.0, types), Vote("over_max_positions", 1.0)]
     biggest = MAX_ID.search(text)
     if biggest and int(biggest.group(1)) >= LONGEST_TABLE:
         # the largest id printed beside the error is beyond any position table: a token id
@@ -393,6 +399,29 @@ def printed_vocab(text: str) -> dict[str, int] | None:
     return None
 
 
+#: The token types printed beside the error, and the model's number of them: "token_type_ids
+#: unique: tensor([0, 1])", "token_type_ids.max() -> 1", "type_vocab_size: 1".
+PRINTED_TYPES = re.compile(r"token_type_ids\b[^\n\d]{0,40}?(\d[\d,\s]{0,40})")
+PRINTED_TYPE_ROWS = re.compile(r"type_vocab_size\W{0,20}?(\d{1,2})\b")
+
+
+def printed_types(text: str) -> dict[str, int] | None:
+    """token_type_ids printed with a value the model's type_vocab_size printed there has no row
+    for (RoBERTa-family models have one type; a BERT-style collator marks pairs with 1)."""
+    rows = [int(m.group(1)) for m in PRINTED_TYPE_ROWS.finditer(text)]
+    values = [int(v) for m in PRINTED_TYPES.finditer(text) for v in re.findall(r"\d+", m.group(1))]
+    if rows and values and max(values) >= min(rows):
+        return {"index": max(values), "type_vocab_size": min(rows)}
+    return None
+
+
+def printed_type_rows(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """Debug prints of token types past the model's type_vocab_size, wherever they stand: before
+    a device-side assert (which says only that an index left its table), they name the table."""
+    types = printed_types(text)
+    return [Vote("token_type_out_of_range", 3.0, types)] if types else []
+
+
 def device_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     """A device-side assert; when the kernel's assertion bounds a class index, the labels; when
     the traceback shows the model indexing an embedding table (the frames of a run with
@@ -403,6 +432,10 @@ def device_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
     printed = printed_vocab(text)
     if printed:
         return [Vote("token_id_out_of_vocab", 5.0, printed),
+                Vote("cuda_device_side_assert", 2.0)]
+    types = printed_types(text)
+    if types:
+        return [Vote("token_type_out_of_range", 5.0, types),
                 Vote("cuda_device_side_assert", 2.0)]
     table = _failing_table(frames, text, match.start())
     if table is not None:
@@ -468,30 +501,99 @@ CONFIG_NAME = re.compile(r"hidden|heads?\b|\bdim\b|_dim\b|embed_?dim|d_model|cha
                          r"experts?\b|world_size|\brank\b|num_layers|n_layers|groups?\b", re.I)
 
 
+#: The comparison of an assert's condition: its two sides and the operator between them.
+COMPARISON = re.compile(r"^(?P<left>.+?)\s*(?P<op><=|>=|==|!=|<|>)\s*(?P<right>.+?)\s*\)?\s*$")
+#: A side that is a bound the code configured, not the input: self.x, config.x, args.x.
+CONFIGURED = re.compile(r"^\s*(?:self|config|cfg|args|params|hparams|opt)\.")
+
+
+def _input_side(left: str, right: str) -> str | None:
+    """Which side of a comparison is the input's length ("left" or "right"), if either is: a
+    length that is not a maximum, a minimum or a configured bound. Both lengths: the left one,
+    as asserts are written (``assert seq_len <= self.block_size``)."""
+    def is_input(side: str) -> bool:
+        return bool(LENGTH_NAME.search(side)) and not (
+            MAX_NAME.search(side) or MIN_NAME.search(side) or CONFIGURED.match(side))
+    if is_input(left):
+        return "left"
+    return "right" if is_input(right) else None
+
+
 def bare_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     """An AssertionError with no message (or only numbers, "(1416, 1408)"): the condition of the
-    assert statement the traceback shows says what was checked. A length against a maximum is
-    over_max_positions, against a minimum under_min_length; ``% n == 0`` is a multiple; two
-    lengths or shapes that must be equal are shape_mismatch."""
+    assert statement the traceback shows says what was checked. An input's length that had to be
+    at most a bound is over_max_positions, at least one under_min_length (a failed ``assert
+    seq_len >= prophet_seq_len`` is an input too short); ``% n == 0`` on a length is a multiple,
+    even of a configured size (``total_length % world_size``); two lengths or shapes that must
+    be equal are shape_mismatch."""
     for frame in reversed(frames):
         line = frame.split(": ", 1)[1] if ": " in frame else ""
         found = ASSERT_LINE.match(line)
         if found is None or re.match(r"\s*assert condition, message\s*$", line):
             continue  # (torch._assert's own body: the caller's line says what it checked)
         cond = found.group("cond")
+        modulo = re.search(r"%\s*[\w.\[\]()]+\s*==\s*0\b", cond)
+        if modulo and LENGTH_NAME.search(cond[:modulo.start()]):
+            return [Vote("length_multiple_constraint", 3.0)]
         if CONFIG_NAME.search(cond):
             return []  # hidden_size % num_heads == 0: the model's configuration, not its input
-        if re.search(r"%\s*[\w.\[\]()]+\s*==\s*0\b", cond):
+        if modulo:
             return [Vote("length_multiple_constraint", 3.0)]
-        compares = re.search(r"<|>", cond)
-        if compares and MAX_NAME.search(cond):
-            return [Vote("over_max_positions", 3.0)]
-        if compares and MIN_NAME.search(cond):
-            return [Vote("under_min_length", 3.0)]
+        for clause in re.split(r"\s+(?:and|or)\s+", _condition(cond)):
+            code = _compared(clause.strip(" ()"))
+            if code is not None:
+                return [Vote(code, 3.0)]
         if "==" in cond and len(LENGTH_NAME.findall(cond)) >= 2:
             return [Vote("shape_mismatch", 3.0)]
         return []
     return []
+
+
+def _condition(statement: str) -> str:
+    """An assert's condition without its message: the text before the first comma outside
+    brackets ("len(ids) + 2 <= self.context_length, (len(ids) + 2, self.context_length)")."""
+    depth = 0
+    for i, char in enumerate(statement):
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if char == "," and depth == 0:
+            return statement[:i]
+    return statement
+
+
+#: A length measured from a tensor or a list, not a bound held in a variable.
+MEASURED = re.compile(r"\.shape\b|\.size\(|\blen\(|\.numel\(")
+
+
+def _compared(clause: str) -> Code | None:
+    """What one comparison of an assert's condition checked: an input's length against a bound
+    (at most: too long; at least: too short), or two measured shapes against each other. A
+    comparison with 0 or 1 is a check that something is not empty, which says nothing."""
+    compared = COMPARISON.match(clause)
+    if compared is None or compared.group("op") not in ("<", "<=", ">", ">="):
+        return None
+    left, right = compared.group("left"), compared.group("right")
+    if any(re.fullmatch(r"-?[01]", side.strip()) for side in (left, right)):
+        return None
+    if MEASURED.search(left) and MEASURED.search(right):
+        return "shape_mismatch"  # input_mask.shape[-1] >= input_ids.shape[-1]
+    side = _input_side(left, right)
+    if side is not None:
+        at_most = compared.group("op").startswith("<") == (side == "left")
+        return "over_max_positions" if at_most else "under_min_length"
+    if MAX_NAME.search(clause):
+        return "over_max_positions"
+    if MIN_NAME.search(clause):
+        return "under_min_length"
+    return None
+
+
+def loss_target(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """A loss's target out of bounds: a class past the head's classes, or, against a vocabulary,
+    a token id past the embedding table."""
+    if match.group("vocab"):
+        return [Vote("token_id_out_of_vocab", 4.0, _ints(match, index=1, vocab_rows=3))]
+    return [Vote("label_out_of_range", 4.0, _ints(match, index=1))]
 
 
 #: A named length set against a named limit, as a message states what went wrong: "length (1536)
@@ -838,9 +940,11 @@ SIGNATURES: tuple[Signature, ...] = (
     # outside the valid range of [0, 2)"
     _sig("tf label range", r"label value of (-?\d+) which is outside the valid range of "
          r"\[0, (\d+)\)", simple("label_out_of_range", 4.5, index=1, limit=2)),
-    # torch's C++ "Target 7 is out of bounds." (the binary keeps its two pieces apart)
-    _sig("loss target", r"Target (-?\d+) is out of bounds",
-         simple("label_out_of_range", 4.0, index=1)),
+    # torch's C++ "Target 7 is out of bounds." (the binary keeps its two pieces apart); a
+    # language model's target past its vocabulary is a token id (unsloth's "cross entropy target
+    # 151667 is out of bounds for a vocabulary of 151665")
+    _sig("loss target", r"Target (-?\d+) is out of bounds(?P<vocab>[^\n]{0,20}\bvocab\w*\D{0,20}"
+         r"(?P<rows>\d+))?", loss_target),
     # --- generation --------------------------------------------------------------------------
     _sig("generate max_length", r"Input length of input_ids is (\d+), but `?max_length`? is "
          r"set to (\d+)", simple("generation_length", 4.0, length=1, limit=2)),
@@ -923,6 +1027,7 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("device assert", r"device-side assert triggered|srcIndex < srcSelectDimSize|"
          r"indexSelect(?:Large|Small)Index|cudaErrorAssert|IndexKernel\.cu.{0,200}Assertion",
          device_assert),
+    _sig("printed token types", PRINTED_TYPE_ROWS.pattern, printed_type_rows),
 )
 
 
