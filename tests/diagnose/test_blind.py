@@ -85,7 +85,7 @@ FLOORS = {"blind.jsonl": (0.75, 0.97), "blind2.jsonl": (0.75, 0.88),
           "blind3.jsonl": (0.75, 0.88), "blind4.jsonl": (0.8, 0.88),
           "blind5.jsonl": (0.85, 0.85), "blind6.jsonl": (0.8, 0.85),
           "blind7.jsonl": (0.8, 0.85), "blind8.jsonl": (0.85, 0.9),
-          "blind9.jsonl": (0.8, 0.95)}
+          "blind9.jsonl": (0.8, 0.95), "blind10.jsonl": (0.75, 0.9)}
 
 
 def load_blind(name: str) -> list[dict]:
