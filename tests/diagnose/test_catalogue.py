@@ -18,7 +18,9 @@ from seqfit.diagnose import evidence
 from seqfit.diagnose.catalogue import (
     FIELD,
     MODEL_PRUNE,
+    PATH,
     Catalogue,
+    LazyRows,
     Row,
     anchor_words,
     build_index,
@@ -221,6 +223,55 @@ def test_a_cache_that_cannot_be_written_or_read_is_not_used(tmp_path, broken: st
         catalogue = _fresh()
         assert [(catalogue.similar(q), catalogue.classify(q)) for q in QUERIES] == expected
         assert catalogue._cache is None
+
+
+def _small_catalogue(folder, lines: int = 400):
+    """A catalogue file of the committed one's header and first rows."""
+    path = folder / "messages.jsonl"
+    with PATH.open(encoding="utf-8") as source:
+        path.write_text("".join(next(source) for _ in range(lines + 1)), encoding="utf-8")
+    return path
+
+
+def test_the_rows_are_cached_once_and_decoded_only_when_read(tmp_path) -> None:
+    """The first process parses the JSON lines and writes the rows cache; the next decodes only
+    the rows it reads, and has the same rows, releases and digest."""
+    path = _small_catalogue(tmp_path)
+    with mock.patch.dict("os.environ", {"SEQFIT_CACHE_DIR": str(tmp_path / "cache")}):
+        first = load.__wrapped__(str(path))
+        assert [p.name.startswith("rows-") for p in (tmp_path / "cache").iterdir()] == [True]
+        with mock.patch("json.loads", side_effect=AssertionError("parsed")):
+            second = load.__wrapped__(str(path))
+        assert isinstance(second.rows, LazyRows) and not second.rows._built
+        assert second.rows[3] == first.rows[3] and len(second.rows._built) == 1
+        assert list(second.rows) == list(first.rows) and second.rows[-1] == first.rows[-1]
+        assert (second.releases, second._digest) == (first.releases, first._digest)
+        text = render(next(r for r in first.rows if r.code != "unknown"))[0]
+        assert [m.row for m in second.match(text)] == [m.row for m in first.match(text)]
+
+
+def test_a_changed_catalogue_file_is_not_read_from_the_old_rows_cache(tmp_path) -> None:
+    path = _small_catalogue(tmp_path)
+    with mock.patch.dict("os.environ", {"SEQFIT_CACHE_DIR": str(tmp_path / "cache")}):
+        load.__wrapped__(str(path))
+        _small_catalogue(tmp_path, lines=300)
+        assert len(load.__wrapped__(str(path)).rows) == 300
+        assert len(list((tmp_path / "cache").iterdir())) == 1  # the old file's rows are gone
+
+
+@pytest.mark.parametrize("broken", ["unwritable", "corrupt"])
+def test_a_rows_cache_that_cannot_be_written_or_read_is_not_used(tmp_path, broken: str) -> None:
+    path = _small_catalogue(tmp_path)
+    folder = tmp_path / "cache"
+    with mock.patch.dict("os.environ", {"SEQFIT_CACHE_DIR": str(folder)}):
+        if broken == "unwritable":
+            folder.write_text("a file where the folder should be")
+        else:
+            load.__wrapped__(str(path))
+            for cached in folder.iterdir():
+                cached.write_bytes(b"not marshal data")
+        catalogue = load.__wrapped__(str(path))
+        assert isinstance(catalogue.rows, list) and len(catalogue.rows) == 400
 
 
 def _only_in(code: str, test) -> Row:

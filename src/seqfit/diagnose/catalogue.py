@@ -28,16 +28,18 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import marshal
 import math
 import os
 import re
 import sqlite3
+import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .families import LEXICON, terms
 
@@ -109,7 +111,7 @@ class Match:
 
 @dataclass
 class Catalogue:
-    rows: list[Row]
+    rows: Sequence[Row]
     releases: dict[str, list[str]]
     #: A file holding the wording index, built by :func:`build_index` for exactly these rows
     #: (``scripts/mine_messages.py`` writes it beside the committed catalogue); used when its
@@ -140,7 +142,9 @@ class Catalogue:
     def _index(self) -> None:
         if self._anchors or not self.rows:
             return
-        stored = [row.anchors for row in self.rows if row.anchors is not None]
+        every = self.rows.anchors() if isinstance(self.rows, LazyRows) else \
+            [row.anchors for row in self.rows]
+        stored = [anchors for anchors in every if anchors is not None]
         chosen: Sequence[Sequence[str]] = stored if len(stored) == len(self.rows) else \
             rare_words([row.template for row in self.rows])
         for i, rare in enumerate(chosen):
@@ -506,10 +510,20 @@ def _numbers(row: Row, hit: re.Match[str]) -> dict[str, Any]:
 
 @lru_cache(maxsize=4)
 def load(path: str | None = None) -> Catalogue:
-    """The catalogue, read once per process."""
+    """The catalogue, read once per process: from the rows cache when one was written for this
+    file (a process then builds only the rows its text needs), else parsed from the JSON lines
+    (and the cache written for the next process)."""
+    source = Path(path) if path else PATH
+    index_path = source.with_name(source.stem + ".index.json")
+    cached = RowsCache.read(source)
+    if cached is not None:
+        releases, known_digest, lazy = cached
+        catalogue = Catalogue(lazy, releases, index_path)
+        catalogue.__dict__["_digest"] = known_digest  # (the cached_property, computed once)
+        return catalogue
     rows: list[Row] = []
-    releases: dict[str, list[str]] = {}
-    with open(path or PATH, encoding="utf-8") as lines:
+    releases = {}
+    with source.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines):
             record = json.loads(line)
             if number == 0:
@@ -524,8 +538,102 @@ def load(path: str | None = None) -> Catalogue:
                 candidates=tuple(record.get("candidates", ())),
                 question=record.get("question"), only_in=tuple(record.get("only_in", ())),
                 anchors=tuple(record["anchors"]) if "anchors" in record else None))
-    source = Path(path) if path else PATH
-    return Catalogue(rows, releases, source.with_name(source.stem + ".index.json"))
+    catalogue = Catalogue(rows, releases, index_path)
+    RowsCache.write(source, releases, catalogue._digest, rows)
+    return catalogue
+
+
+#: The fields of a row, in the order the rows cache stores them.
+ROW_FIELDS = tuple(Row.__dataclass_fields__)
+
+
+class LazyRows(Sequence[Row]):
+    """The catalogue's rows as the rows cache stores them, each its fields marshalled apart,
+    decoded into a :class:`Row` the first time it is asked for: a text needs a few dozen of
+    them, and decoding all 38,000 costs more than the rest of an explanation. The anchors,
+    which every text reads, are kept decoded."""
+
+    def __init__(self, anchors: list[tuple[str, ...] | None], blobs: list[bytes]) -> None:
+        self._anchors = anchors
+        self._blobs = blobs
+        self._built: dict[int, Row] = {}
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    @overload
+    def __getitem__(self, i: int) -> Row: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Row]: ...
+    def __getitem__(self, i: int | slice) -> Row | list[Row]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        row = self._built.get(i)
+        if row is None:
+            row = self._built[i] = Row(*marshal.loads(self._blobs[i]))
+        return row
+
+    def anchors(self) -> list[tuple[str, ...] | None]:
+        """Every row's stored anchors, without decoding the rows."""
+        return self._anchors
+
+
+class RowsCache:
+    """The parsed rows of a catalogue file in ``marshal``'s format, each row apart so that a
+    process decodes only the rows it reads (loading is twenty times faster than parsing the JSON
+    lines). It lies in the cache folder, named by the file's path, size and time, the Python
+    release and the row's fields (marshal's format is Python's own). Unreadable or unwritable,
+    it is simply not used."""
+
+    @staticmethod
+    def path(source: Path) -> Path | None:
+        try:
+            stat = source.stat()
+        except OSError:
+            return None
+        where = hashlib.sha1(str(source.resolve()).encode()).hexdigest()[:12]
+        what = hashlib.sha1(f"{stat.st_size}\x00{stat.st_mtime_ns}\x00{sys.version_info[:2]}"
+                            f"\x00{ROW_FIELDS}".encode()).hexdigest()[:12]
+        return cache_dir() / f"rows-{where}-{what}.marshal"
+
+    @classmethod
+    def read(cls, source: Path) -> tuple[dict[str, list[str]], str, LazyRows] | None:
+        path = cls.path(source)
+        if path is None or not path.is_file():
+            return None
+        try:
+            releases, known_digest, anchors, blobs = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        return releases, known_digest, LazyRows(anchors, blobs)
+
+    @classmethod
+    def write(cls, source: Path, releases: dict[str, list[str]], known_digest: str,
+              rows: Sequence[Row]) -> None:
+        path = cls.path(source)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        except OSError:
+            return  # no cache where none can be written
+        temporary = Path(name)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(marshal.dumps((
+                    releases, known_digest, [row.anchors for row in rows],
+                    [marshal.dumps(tuple(getattr(row, name) for name in ROW_FIELDS))
+                     for row in rows])))
+            os.replace(temporary, path)  # whole or not at all, whatever runs beside
+        except OSError:
+            temporary.unlink(missing_ok=True)
+            return
+        for older in path.parent.glob(f"{path.stem.rsplit('-', 1)[0]}-*.marshal"):
+            if older != path:  # the rows of this file before it changed
+                older.unlink(missing_ok=True)
 
 
 def release_note(row: Row, releases: dict[str, list[str]]) -> str | None:
