@@ -85,7 +85,8 @@ FLOORS = {"blind.jsonl": (0.75, 0.97), "blind2.jsonl": (0.75, 0.88),
           "blind3.jsonl": (0.75, 0.88), "blind4.jsonl": (0.8, 0.88),
           "blind5.jsonl": (0.85, 0.85), "blind6.jsonl": (0.8, 0.85),
           "blind7.jsonl": (0.8, 0.85), "blind8.jsonl": (0.85, 0.9),
-          "blind9.jsonl": (0.8, 0.95), "blind10.jsonl": (0.75, 0.9)}
+          "blind9.jsonl": (0.8, 0.95), "blind10.jsonl": (0.75, 0.9),
+          "blind11.jsonl": (0.6, 0.95)}
 
 
 def load_blind(name: str) -> list[dict]:
@@ -95,8 +96,10 @@ def load_blind(name: str) -> list[dict]:
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_the_blind_set_is_labelled_with_known_codes(name: str) -> None:
     records = load_blind(name)
-    assert len(records) >= 150 and len({r["id"] for r in records}) == len(records)
-    assert {r["source"] for r in records} == {"user-report", "library-source", "off-topic"}
+    assert len(records) >= 140 and len({r["id"] for r in records}) == len(records)
+    # (blind 11 holds library messages and off-topic texts only: no user reports)
+    assert {"library-source", "off-topic"} <= {r["source"] for r in records} <= {
+        "user-report", "library-source", "off-topic"}
     assert all((r["code"] == "unknown") == (r["source"] == "off-topic") for r in records)
     assert set(r["code"] for r in records) <= set(CODES)
 

@@ -382,6 +382,27 @@ def test_sentence_transformers_token_embeddings_are_outputs_not_a_table() -> Non
     assert seqfit.explain(text).best.code == "cuda_device_side_assert"
 
 
+def test_a_question_that_says_there_was_no_error_is_not_the_message() -> None:
+    """'No error, but with --debug I see this' is prose: the log line after it is the message."""
+    text = ("Our bot answers garbage for long emails. No error, but with --debug I see this:\n\n"
+            "2024-05-02 14:03:55 DEBUG    rasa.nlu.featurizers.dense_featurizer.lm_featurizer  - "
+            "The sequence length of 'Dear support team, I...' is too long(734 tokens) for the "
+            "model chosen roberta which has a maximum sequence length of 512 tokens.\n"
+            "Is this why intent classification fails?")
+    assert seqfit.explain(text).best.code == "over_max_positions"
+
+
+def test_an_exception_whose_message_starts_on_the_next_line_is_read_there() -> None:
+    """raise ValueError(\"\"\"\n    The (message history + ...\"\"\"): the exception's line is empty,
+    its indented lines are the message."""
+    text = ('Traceback (most recent call last):\n  File "agent.py", line 1978, in prep\n'
+            '    raise ValueError("""\nValueError: \n'
+            "        The (message history + max_output_tokens) is longer than the\n"
+            "        max chat context length of this model, and we have run out\n"
+            "        of msgs to truncate.\n")
+    assert seqfit.explain(text).best.code == "generation_length"
+
+
 def test_keras_layer_errors_are_read_past_the_layer_line() -> None:
     """Keras wraps a layer's error: 'Exception encountered when calling layer ...', a blank
     line, then the layer's own message, which says what failed."""
@@ -502,6 +523,13 @@ def test_a_trainer_banner_before_the_traceback_does_not_speak_for_the_error() ->
      "Using block_size=2048.", "over_max_positions"),
     ("AssertionError: number of tokens must be divisible by number of tokens per frame 256",
      "length_multiple_constraint"),
+    ("ValueError: Length of input ids 41 does not match cache sequence length 40.",
+     "shape_mismatch"),
+    ("ValueError: overlap_ratio must be between 0 and 1. Current value: 1.25",
+     "stride_overflow"),
+    ("PolygraphyException: Input tensor: input_ids | Received incompatible shape: (1, 384).\n"
+     "Note: Expected a shape compatible with: BoundedShape([1, 128], min=None, max=None)",
+     "export_fixed_length"),
 ])
 def test_keyword_families_read_messages_worded_their_own_way(text: str, code: str) -> None:
     """The families of each code, on messages of no library: the wording index plays no part."""
@@ -546,6 +574,11 @@ def test_the_prefix_a_launcher_puts_on_each_line_is_read_through(prefix: str) ->
     ("assert seq_len >= prophet_seq_len", "AssertionError", "under_min_length"),
     ("assert max_len >= seq_len", "AssertionError", "over_max_positions"),
     ("assert total_length % world_size == 0", "AssertionError", "length_multiple_constraint"),
+    # a length held in a name against one measured from a tensor: the measured one is the input
+    ("assert total_length >= size[1]", "AssertionError", "over_max_positions"),
+    # labels against the token sequence, not against other lists
+    ("assert len(label_ids) == max_seq_length", "AssertionError", "label_alignment"),
+    ("assert len(labels) == len(texts)", "AssertionError", "shape_mismatch"),
 ])
 def test_an_assert_without_a_message_is_read_from_its_condition(line: str, message: str,
                                                                 code: str) -> None:

@@ -35,7 +35,7 @@ import re
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -320,20 +320,28 @@ class IndexCache:
 
     @staticmethod
     def write(path: Path | None, stored: dict[str, Any]) -> None:
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(dir=path.parent, suffix=".part")
-        except OSError:
-            return  # no cache where none can be written
-        os.close(handle)
-        temporary = Path(name)
-        try:
-            _fill_cache(temporary, stored)
-            os.replace(temporary, path)  # whole or not at all, whatever runs beside
-        except (OSError, sqlite3.Error):
-            temporary.unlink(missing_ok=True)
+        if path is not None:
+            write_atomically(path, lambda temporary: _fill_cache(temporary, stored))
+
+
+def write_atomically(path: Path, fill: Callable[[Path], object]) -> bool:
+    """Write ``path`` whole or not at all, whatever runs beside: ``fill`` writes a temporary
+    file next to it, which is then renamed. False where nothing could be written (no cache
+    where none can be)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    except OSError:
+        return False
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        fill(temporary)
+        os.replace(temporary, path)
+    except (OSError, sqlite3.Error):
+        temporary.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _fill_cache(path: Path, stored: dict[str, Any]) -> None:
@@ -613,23 +621,10 @@ class RowsCache:
     def write(cls, source: Path, releases: dict[str, list[str]], known_digest: str,
               rows: Sequence[Row]) -> None:
         path = cls.path(source)
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(dir=path.parent, suffix=".part")
-        except OSError:
-            return  # no cache where none can be written
-        temporary = Path(name)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(marshal.dumps((
-                    releases, known_digest, [row.anchors for row in rows],
-                    [marshal.dumps(tuple(getattr(row, name) for name in ROW_FIELDS))
-                     for row in rows])))
-            os.replace(temporary, path)  # whole or not at all, whatever runs beside
-        except OSError:
-            temporary.unlink(missing_ok=True)
+        if path is None or not write_atomically(path, lambda temporary: temporary.write_bytes(
+                marshal.dumps((releases, known_digest, [row.anchors for row in rows],
+                               [marshal.dumps(tuple(getattr(row, name) for name in ROW_FIELDS))
+                                for row in rows])))):
             return
         for older in path.parent.glob(f"{path.stem.rsplit('-', 1)[0]}-*.marshal"):
             if older != path:  # the rows of this file before it changed

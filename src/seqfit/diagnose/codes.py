@@ -248,7 +248,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant(
         "stride_overflow",
         re.compile(r"\bchunk[ _]?overlap\b|\boverlap\b[^.\n]{0,40}\bchunk|\bchunk\w*"
-                   r"[^.\n]{0,40}\boverlap\b|split_overlap", re.I),
+                   r"[^.\n]{0,40}\boverlap\b|split_overlap|overlap_ratio", re.I),
         None,
         "The overlap between chunks[ ({stride})] is not smaller than the chunk size[ "
         "({limit})]: each chunk would start where the last began, so the splitter cannot "

@@ -234,18 +234,26 @@ def _focus(message: str) -> str:
     other text gives the nearest-wording search nothing but noise)."""
     lines = [_quoted(line) for line in message.splitlines() if line.strip()]
     keep: list[str] = []
-    record = False  # the line before was kept, and is a logging record
+    record = False  # the line before was kept, and is a logging record, an exception or theirs
     for line in lines:
-        kept = bool(FATAL.search(line) or re.search(r"warn|error|\[transformers\]", line, re.I) or (
-            # a log record's indented continuation: "ERROR:flow:tensor(6563)>6561\n
-            # out-of-range special tokens found in flow, fix inputs!"
-            record and line[:1] in " \t" and re.match(r"\s+[a-z]", line, re.I)))
+        # a log record's or an exception's indented continuation: "ERROR:flow:tensor(6563)>6561
+        # \n    out-of-range special tokens found in flow, fix inputs!", "ValueError: \n    The
+        # (message history + max_output_tokens) is longer than the max chat context length"
+        # (or a note added to the exception, "Note: Expected a shape compatible with: ...")
+        continued = record and bool(re.match(r"\s+[a-z(]|(?:note|hint|tip)s?:", line, re.I))
+        kept = bool(FATAL.search(line) or SAYS_FAILURE.search(line) or continued)
         if kept:
             keep.append(line)
-        record = kept and bool(LOG_RECORD.search(line))
+        record = kept and bool(LOG_RECORD.search(line) or EXCEPTION_LINE.match(line) or continued)
     return _plain("\n".join((keep or lines)[-6:]))
 
 
+#: A line that reports a warning or an error, not one that says there was none ("No error, but
+#: with --debug I see this for every such message:").
+SAYS_FAILURE = re.compile(r"(?<!\bno )(?<!without )(?<!\bany )(?:warn|error)|\[transformers\]",
+                          re.I)
+#: An exception's line, whose message may go on over the next lines.
+EXCEPTION_LINE = re.compile(r"^\s*(?:[\w.]+\.)?\w*(?:Error|Exception):")
 #: A logging record's level, as logging and loguru print it ("ERROR:name:...", "| WARNING |").
 LOG_RECORD = re.compile(r"\b(?:ERROR|WARNING|CRITICAL)\b")
 PROSE_LINE = 300  # characters of a line that is a paragraph of prose, not a message

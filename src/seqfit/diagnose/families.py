@@ -223,7 +223,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                    r"\b(?:no|unknown) max(?:imum)? (?:sequence |context )?length\W+(?:\w+\W+){0,2}?"
                    r"unlimited|(?:length|model_max_length)\W+(?:\w+\W+){0,3}?unlimited\b"),
     # the tokens windows share: a tokenizer's stride, a text splitter's chunk overlap
-    "stride": _C(r"stride|chunk[ _]overlap|window[ _]overlap"),
+    "stride": _C(r"stride|chunk[ _]overlap|window[ _]overlap|overlap[ _]ratio"),
+    # a share that must stay below the whole: "overlap_ratio must be between 0 and 1"
+    "unit_range": _C(r"between 0(?:\.0)? and 1(?:\.0)?\b|in \[0(?:\.0)?, ?1(?:\.0)?[\])]"),
     "truncation": _C(r"truncat\w*|only_first|only_second|longest_first"),
     "pair": _C(r"only_first|only_second|\bpairs?\b|paired|(?:first|second) sequence|"
                r"text_pair|sequence pairs"),
@@ -241,7 +243,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                      # the room kept for the reply: "and the answer (500 tokens) should be
                      # within the max token limit"
                      r"\b(?:answer|completion|output|response|reply) \(\d+ tokens\)"),
-    "export": _C(r"onnx\w*|tensorrt|\btrt\b|tflite|coreml|core ml|\bexport\w*|"
+    "export": _C(r"onnx\w*|tensorrt|\btrt\b|tflite|coreml|core ml|\bexport\w*|polygraphy|"
+                 # Polygraphy's runners: "Expected a shape compatible with: BoundedShape([1, 128])"
+                 r"boundedshape|"
                  r"\btrace[ds]?\b|torchscript|\bjit\b|optimization profile|"
                  r"dynamic (?:axes|shape|dim)|dynamic_shapes|\bguard\b|specializ\w*|"
                  r"(?:axis|axes|dimension)\w*[^.\n]{0,20}\bdynamic\b|"
@@ -338,6 +342,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"generat\w*|max_length|max_new_tokens|\bmax_tokens\b|model_max_length|"
                  r"max_position\w*|position[ _]ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
                  r"input ids|context[ _](?:length|window|size)|max_model_len|max_seq\w*|"
+                 r"chunk[ _]overlap|overlap[ _]ratio|"
+                 # a built engine's bounds on its inputs (Polygraphy over TensorRT, ONNX Runtime)
+                 r"boundedshape|"
                  r"\bblock_size\b|attn_mask|piece[ _]id|sentencepiece|return_overflowing_tokens|"
                  r"\btrt\b|"
                  # a speech input's length: "must be a positive multiple of the frame size"
@@ -540,8 +547,9 @@ FAMILIES: tuple[Family, ...] = (
     # a mask of the wrong rank: "`attention_mask` passed to `generate` must be 2D", "`mask`
     # should be a 2d-tensor", "Only two-dimensional attention masks are accepted"
     _family("bad_attention_mask", "mask", "rank", none_of="mismatch|side|label|fixed"),
+    # (a cache's length too: "Length of input ids 41 does not match cache sequence length 40")
     _family("shape_mismatch", "model_input", "shape|seqlen", "mismatch",
-            none_of="label|export|table_shape|vocab"),
+            none_of="label|export|table_shape|vocab", allow="memory"),
     # a mask against the shape it should have: "Cross attention mask shape ... doesn't match
     # expected ...", "Attention mask should be of size ..."
     _family("shape_mismatch", "mask", "shape|seqlen", "mismatch",
@@ -590,6 +598,7 @@ FAMILIES: tuple[Family, ...] = (
     _family("label_out_of_range", "label_count", "required|mismatch",
             none_of="label_map|position|vocab|token_type|seqlen_strict|inactive|texts"),
     _family("stride_overflow", "stride", "text_limit"),
+    _family("stride_overflow", "stride", "unit_range"),
     _family("model_max_length_sentinel", "no_limit", none_of="generate|new_tokens"),
     _family("pair_truncation", "pair", "truncation", none_of="invalid_option"),
     _family("export_fixed_length", "export", "shape|seqlen", "fixed|mismatch",
@@ -645,7 +654,8 @@ FAMILIES: tuple[Family, ...] = (
 #: that raised is as telling as a word of the message ("Dimension mismatch" raised in TFLite's
 #: interpreter is a fixed export shape; "should be of equal size" in default_collate is a batch).
 FRAME_CONCEPTS: dict[str, re.Pattern[str]] = {
-    "export": _C(r"onnxruntime|tensorrt|[/\\]lite[/\\]python[/\\]interpreter|coremltools|"
+    "export": _C(r"onnxruntime|tensorrt|polygraphy|[/\\]lite[/\\]python[/\\]interpreter|"
+                 r"coremltools|"
                  r"[/\\]torch[/\\](?:onnx|export|jit)[/\\]|openvino|executorch|__torch__|"
                  r"[/\\]exporters[/\\]"),
     "stackable": _C(r"[/\\]_utils[/\\]collate\.py|data_collator|\bcollate\b"),

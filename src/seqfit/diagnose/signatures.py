@@ -509,11 +509,14 @@ CONFIGURED = re.compile(r"^\s*(?:self|config|cfg|args|params|hparams|opt)\.")
 
 def _input_side(left: str, right: str) -> str | None:
     """Which side of a comparison is the input's length ("left" or "right"), if either is: a
-    length that is not a maximum, a minimum or a configured bound. Both lengths: the left one,
-    as asserts are written (``assert seq_len <= self.block_size``)."""
+    length that is not a maximum, a minimum or a configured bound; of a length held in a name
+    and one measured from a tensor, the measured one; of two names, the left one, as asserts
+    are written (``assert seq_len <= self.block_size``)."""
     def is_input(side: str) -> bool:
-        return bool(LENGTH_NAME.search(side)) and not (
+        return bool(LENGTH_NAME.search(side) or MEASURED.search(side)) and not (
             MAX_NAME.search(side) or MIN_NAME.search(side) or CONFIGURED.match(side))
+    if is_input(right) and MEASURED.search(right) and not MEASURED.search(left):
+        return "right"  # assert total_length >= size[1]: the size measured is the input's
     if is_input(left):
         return "left"
     return "right" if is_input(right) else None
@@ -543,10 +546,18 @@ def bare_assert(match: re.Match[str], text: str, frames: tuple[str, ...]) -> lis
             code = _compared(clause.strip(" ()"))
             if code is not None:
                 return [Vote(code, 3.0)]
+        if "==" in cond and LABELS.search(cond) and TOKEN_LENGTH.search(cond):
+            return [Vote("label_alignment", 3.0)]  # assert len(label_ids) == max_seq_length
         if "==" in cond and len(LENGTH_NAME.findall(cond)) >= 2:
             return [Vote("shape_mismatch", 3.0)]
         return []
     return []
+
+
+#: Labels by the names code gives them, and the token sequence they are aligned to.
+LABELS = re.compile(r"\blabel(?:s|_ids)?\b|\btags\b|\bner_tags\b|\btag_ids\b")
+TOKEN_LENGTH = re.compile(r"input_ids|\btokens\b|token_ids|max_seq_len(?:gth)?\b|\bseq_len\b|"
+                          r"max_len(?:gth)?\b")
 
 
 def _condition(statement: str) -> str:
@@ -562,7 +573,7 @@ def _condition(statement: str) -> str:
 
 
 #: A length measured from a tensor or a list, not a bound held in a variable.
-MEASURED = re.compile(r"\.shape\b|\.size\(|\blen\(|\.numel\(")
+MEASURED = re.compile(r"\.shape\b|\.size\(|\blen\(|\.numel\(|\b(?:size|shape)\[")
 
 
 def _compared(clause: str) -> Code | None:
