@@ -359,62 +359,46 @@ def test_a_tokenizer_printed_longer_than_the_embedding_table_is_the_cause(text: 
     assert best.evidence == {"index": 50259, "vocab_rows": 50257}
 
 
-def test_token_types_printed_past_the_models_types_name_a_device_assert() -> None:
-    """A device-side assert says only that an index left its table; token_type_ids printed
-    before it with a value the model's type_vocab_size has no row for say which."""
-    text = ("token_type_ids unique: tensor([0, 1], device='cuda:0')\n"
-            "model.config.type_vocab_size: 1\n"
-            "../aten/src/ATen/native/cuda/Indexing.cu:1146: indexSelectLargeIndex: block: [96,0,0]"
-            ", thread: [0,0,0] Assertion `srcIndex < srcSelectDimSize` failed.\n"
-            "Traceback (most recent call last):\n  File \"train.py\", line 140, in step\n"
-            "    loss = model(**batch).loss\nRuntimeError: CUDA error: device-side assert "
-            "triggered")
-    best = seqfit.explain(text).best
-    assert best.code == "token_type_out_of_range"
-
-
-def test_sentence_transformers_token_embeddings_are_outputs_not_a_table() -> None:
-    """Pooling's features['token_embeddings'] are the model's outputs: a device assert in the
-    pooling frame names no table, so it stays a device assert."""
-    text = ("Traceback (most recent call last):\n  File \"/st/models/Pooling.py\", line 151, in "
-            "forward\n    attention_mask.unsqueeze(-1).expand(token_embeddings.size())\n"
-            "RuntimeError: CUDA error: device-side assert triggered")
-    assert seqfit.explain(text).best.code == "cuda_device_side_assert"
-
-
-def test_a_question_that_says_there_was_no_error_is_not_the_message() -> None:
-    """'No error, but with --debug I see this' is prose: the log line after it is the message."""
-    text = ("Our bot answers garbage for long emails. No error, but with --debug I see this:\n\n"
-            "2024-05-02 14:03:55 DEBUG    rasa.nlu.featurizers.dense_featurizer.lm_featurizer  - "
-            "The sequence length of 'Dear support team, I...' is too long(734 tokens) for the "
-            "model chosen roberta which has a maximum sequence length of 512 tokens.\n"
-            "Is this why intent classification fails?")
-    assert seqfit.explain(text).best.code == "over_max_positions"
-
-
-def test_an_exception_whose_message_starts_on_the_next_line_is_read_there() -> None:
-    """raise ValueError(\"\"\"\n    The (message history + ...\"\"\"): the exception's line is empty,
-    its indented lines are the message."""
-    text = ('Traceback (most recent call last):\n  File "agent.py", line 1978, in prep\n'
-            '    raise ValueError("""\nValueError: \n'
-            "        The (message history + max_output_tokens) is longer than the\n"
-            "        max chat context length of this model, and we have run out\n"
-            "        of msgs to truncate.\n")
-    assert seqfit.explain(text).best.code == "generation_length"
-
-
-def test_keras_layer_errors_are_read_past_the_layer_line() -> None:
-    """Keras wraps a layer's error: 'Exception encountered when calling layer ...', a blank
-    line, then the layer's own message, which says what failed."""
-    text = ("Traceback (most recent call last):\n  File \"train_tf.py\", line 77, in <module>\n"
-            "    model.fit(tf_train, epochs=3)\ntensorflow.python.framework.errors_impl."
-            "InvalidArgumentError: Exception encountered when calling layer 'embeddings' (type "
-            "TFBertEmbeddings).\n\nThe maximum value of input_ids (Tensor(\"Max:0\", shape=(), "
-            "dtype=int32)) must be smaller than the embedding layer's input dimension (30522). "
-            "The likely cause is some problem at tokenization time.\nCondition x < y did not "
-            "hold.\n\nCall arguments received by layer 'embeddings' (type TFBertEmbeddings):\n"
-            "  • input_ids=tf.Tensor(shape=(16, 128), dtype=int32)")
-    assert seqfit.explain(text).best.code == "token_id_out_of_vocab"
+@pytest.mark.parametrize(("text", "code"), [
+    # a device-side assert says only that an index left its table; token_type_ids printed before
+    # it with a value the model's type_vocab_size has no row for say which
+    ("token_type_ids unique: tensor([0, 1], device='cuda:0')\nmodel.config.type_vocab_size: 1\n"
+     "../aten/src/ATen/native/cuda/Indexing.cu:1146: indexSelectLargeIndex: block: [96,0,0], "
+     "thread: [0,0,0] Assertion `srcIndex < srcSelectDimSize` failed.\n"
+     "Traceback (most recent call last):\n  File \"train.py\", line 140, in step\n"
+     "    loss = model(**batch).loss\nRuntimeError: CUDA error: device-side assert triggered",
+     "token_type_out_of_range"),
+    # sentence-transformers' features['token_embeddings'] are the model's outputs: a device
+    # assert in the pooling frame names no table
+    ("Traceback (most recent call last):\n  File \"/st/models/Pooling.py\", line 151, in "
+     "forward\n    attention_mask.unsqueeze(-1).expand(token_embeddings.size())\n"
+     "RuntimeError: CUDA error: device-side assert triggered", "cuda_device_side_assert"),
+    # 'No error, but with --debug I see this' is prose: the log line after it is the message
+    ("Our bot answers garbage for long emails. No error, but with --debug I see this:\n\n"
+     "2024-05-02 14:03:55 DEBUG    rasa.nlu.featurizers.dense_featurizer.lm_featurizer  - "
+     "The sequence length of 'Dear support team, I...' is too long(734 tokens) for the "
+     "model chosen roberta which has a maximum sequence length of 512 tokens.\n"
+     "Is this why intent classification fails?", "over_max_positions"),
+    # raise ValueError(\"\"\"\n    The (message history + ...\"\"\"): the exception's line is
+    # empty, its indented lines are the message
+    ('Traceback (most recent call last):\n  File "agent.py", line 1978, in prep\n'
+     '    raise ValueError("""\nValueError: \n'
+     "        The (message history + max_output_tokens) is longer than the\n"
+     "        max chat context length of this model, and we have run out\n"
+     "        of msgs to truncate.\n", "generation_length"),
+    # Keras wraps a layer's error: 'Exception encountered when calling layer ...', a blank line,
+    # then the layer's own message, which says what failed
+    ("Traceback (most recent call last):\n  File \"train_tf.py\", line 77, in <module>\n"
+     "    model.fit(tf_train, epochs=3)\ntensorflow.python.framework.errors_impl."
+     "InvalidArgumentError: Exception encountered when calling layer 'embeddings' (type "
+     "TFBertEmbeddings).\n\nThe maximum value of input_ids (Tensor(\"Max:0\", shape=(), "
+     "dtype=int32)) must be smaller than the embedding layer's input dimension (30522). "
+     "The likely cause is some problem at tokenization time.\nCondition x < y did not "
+     "hold.\n\nCall arguments received by layer 'embeddings' (type TFBertEmbeddings):\n"
+     "  • input_ids=tf.Tensor(shape=(16, 128), dtype=int32)", "token_id_out_of_vocab"),
+])
+def test_the_message_is_read_where_its_tool_prints_it(text: str, code: str) -> None:
+    assert seqfit.explain(text).best.code == code
 
 
 @pytest.mark.parametrize(("text", "code", "evidence"), [
