@@ -47,7 +47,7 @@ CONTEXT_RULES = frozenset({"seqfit error", "index out of range", "size of tensor
                            "broadcast shapes", "mask index"})
 NEAR = 4.0  # weight of the nearest wording family, times its similarity
 NEAR_MIN = 0.3  # similarity below which a wording family says nothing
-TIE = 0.01  # nearest templates this close are as near as each other
+TIE = 0.1  # nearest templates this close are as near as each other (as MARGIN)
 MARGIN = 0.1  # how much nearer the nearest on-topic template must be than any off-topic one
 MODEL_MARGIN = 0.1  # how far above unknown the linear model must score a code to vote for it
 #: Votes for unknown that compete with the codes rather than silence them.
@@ -305,12 +305,18 @@ def wording_votes(catalogue: Catalogue, message: str) -> list[Vote]:
     best = on[0][1] if on else 0.0
     if on and best >= NEAR_MIN and best >= off + MARGIN:
         row = on[0][0]
-        tied = [r for r, s in on if s >= best - TIE]
-        if len({r.code for r in tied}) > 1:
-            # templates of two codes as near as each other: the linear model, which has read
+        tied = [(r, s) for r, s in on if s >= best - TIE]
+        if len({r.code for r, _ in tied}) > 1:
+            # templates of several codes about as near: the code most of them share (summed by
+            # nearness), and where two codes sum as much, the linear model, which has read
             # every template of both, chooses between them
+            mass: dict[str, float] = {}
+            for r, s in tied:
+                mass[r.code] = mass.get(r.code, 0.0) + s
             rank = {code: i for i, (code, _) in enumerate(catalogue.classify(message))}
-            row = min(tied, key=lambda r: rank.get(r.code, len(rank)))
+            top = max(mass.values())
+            row = min((r for r, _ in tied if mass[r.code] >= top - TIE),
+                      key=lambda r: rank.get(r.code, len(rank)))
         agree = sum(s for r, s in on[:3] if r is not row and r.code == row.code and
                     s >= best - MARGIN)
         return [_with_numbers(Vote(cast(Code, row.code), NEAR * best + (0.5 if agree else 0.0),

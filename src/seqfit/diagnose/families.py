@@ -105,7 +105,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                        r"\blength of (?:the )?(?:input|sequence)\b"),
     "text_limit": _C(r"max_len\w*|max_length|max_seq\w*|model_max_length|max(?:imum)? length|"
                      r"max_position_embeddings|max_model_len|context[ _](?:length|window|size)|"
-                     r"max_positions|chunk[ _]size|tokens_per_chunk|window[ _]size"),
+                     r"max_positions|chunk[ _](?:size|length|len|duration)\b|tokens_per_chunk|"
+                     r"window[ _](?:size|length|len|duration)\b|segment[ _](?:length|duration)\b"),
     "stackable": _C(r"\btensors?\b|\bstack\w*|input_ids|\btokens\b|\bsequences\b|collat\w*|"
                     r"\bpad\w*|\bfeatures\b|\barrays?\b"),
     "tensorish": _C(r"\btensors?\b|\bbatch(?:es|ed)?\b|\btokens?\b|\bsequences?\b|input_ids|"
@@ -223,7 +224,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                    r"\b(?:no|unknown) max(?:imum)? (?:sequence |context )?length\W+(?:\w+\W+){0,2}?"
                    r"unlimited|(?:length|model_max_length)\W+(?:\w+\W+){0,3}?unlimited\b"),
     # the tokens windows share: a tokenizer's stride, a text splitter's chunk overlap
-    "stride": _C(r"stride|chunk[ _]overlap|window[ _]overlap|overlap[ _]ratio"),
+    "stride": _C(r"stride|chunk[ _]overlap|window[ _]overlap|overlap[ _](?:ratio|size|length|"
+                 r"duration|tokens)\b"),
     # a share that must stay below the whole: "overlap_ratio must be between 0 and 1"
     "unit_range": _C(r"between 0(?:\.0)? and 1(?:\.0)?\b|in \[0(?:\.0)?, ?1(?:\.0)?[\])]"),
     "truncation": _C(r"truncat\w*|only_first|only_second|longest_first"),
