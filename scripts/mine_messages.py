@@ -920,20 +920,25 @@ def rust_messages(root: Path, library: str, prefix: str) -> Iterator[Found]:
                 continue
             text = re.sub(r"\\\n\s*", "", literal.group(1))  # a line continued with "\"
             text = text.replace("\\n", " ").replace('\\"', '"').replace("\\\\", "\\")
-            parts: list[tuple[str, str]] = []
-            at = 0
-            for found in RUST_FIELD.finditer(text):
-                if found.start() > at:
-                    parts.append(("lit", text[at:found.start()]))
-                name = found.group(1)
-                parts.append(("var", name if name and not name.isdigit() else "value"))
-                at = found.end()
-            if at < len(text):
-                parts.append(("lit", text[at:]))
-            parts = [(kind, value.replace("{{", "{").replace("}}", "}")) for kind, value in parts]
+            parts = _rust_parts(text)
             if any(kind == "lit" and len(value.strip()) > 8 for kind, value in parts):
                 yield Found(parts, "rust source", library, rel,
                             source.count("\n", 0, call.start()) + 1)
+
+
+def _rust_parts(text: str) -> list[tuple[str, str]]:
+    """A Rust format string whose fields are fields (a positional or unnamed one is "value")."""
+    parts: list[tuple[str, str]] = []
+    at = 0
+    for found in RUST_FIELD.finditer(text):
+        if found.start() > at:
+            parts.append(("lit", text[at:found.start()]))
+        name = found.group(1)
+        parts.append(("var", name if name and not name.isdigit() else "value"))
+        at = found.end()
+    if at < len(text):
+        parts.append(("lit", text[at:]))
+    return [(kind, value.replace("{{", "{").replace("}}", "}")) for kind, value in parts]
 
 
 def _printf_parts(text: str) -> list[tuple[str, str]]:

@@ -460,7 +460,6 @@ def _message_end(lines: list[str], start: int) -> int:
                                      TRACEBACK_START))), None)
         if closing is not None:
             return closing
-        end = i + 1
         while end < len(lines) and not lines[end].strip():
             end += 1  # the layer's own message follows a blank line
     while end < len(lines) and lines[end].strip() and not lines[end].startswith(

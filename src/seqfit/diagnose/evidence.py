@@ -47,8 +47,8 @@ CONTEXT_RULES = frozenset({"seqfit error", "index out of range", "size of tensor
                            "broadcast shapes", "mask index"})
 NEAR = 4.0  # weight of the nearest wording family, times its similarity
 NEAR_MIN = 0.3  # similarity below which a wording family says nothing
-TIE = 0.1  # nearest templates this close are as near as each other (as MARGIN)
 MARGIN = 0.1  # how much nearer the nearest on-topic template must be than any off-topic one
+TIE = MARGIN  # nearest templates this close are as near as each other
 MODEL_MARGIN = 0.1  # how far above unknown the linear model must score a code to vote for it
 #: Votes for unknown that compete with the codes rather than silence them.
 SOFT = "nearest wording"

@@ -277,7 +277,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "shape": _C(r"\bshapes?\b|dimensions?|\bdims?\b|\b[1-4]-?d\b|\bsizes?\b|batch_size"),
     "mismatch": _C(r"mismatch|must match|doesn t match|does not match|don t match|do not match|"
                    r"same shape|inconsistent|incompatible|should be of size|"
-                   r"(?:do|does|did) not (?:align|line up)|\bmisalign\w*|"
+                   r"(?:do|does|did) not align|"
                    r"not the same|is different from|\bdiffers? from\b|not equal|same size|"
                    # "attention_mask last dim 256 must equal text length 300"
                    r"(?:must|should) (?:be )?equal\b|"
@@ -301,7 +301,6 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     # tokenized dataset, the sequences have different lengths" is a batch)
     "table_shape": _C(r"\bcolumns?\b|\barrow\w*|\bmap\b|\bbatched\b|\brows\b|" + TABLE + "|"
                       r"overflow_to_sample_mapping|return_overflowing_tokens"),
-    # a count of rows: datasets' "mismatch between the number of rows", "returns more rows"
     # the texts (examples, documents) a list of labels is counted against
     "texts": _C(r"\b(?:texts?|sentences?|documents?|examples?|samples?|inputs?|x)\b"),
     # a length the user sets for the input, and the model's own limit it is set against: "The
@@ -311,6 +310,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "model_limit": _C(r"\b(?:max|maximum)\b(?: \w+){0,2} (?:for|of|supported by) (?:the|this) "
                       r"model|\bmodel s (?:max|maximum)\b|model_max_length|"
                       r"max_position_embeddings|\bn_positions\b|supported by the model"),
+    # a count of rows: datasets' "mismatch between the number of rows", "returns more rows"
     "rowcount": _C(r"\d+ rows|(?:more|fewer) rows|number of rows|num_rows"),
     "invalid_option": _C(r"not a valid|\binvalid\b|must be (?:either|one of)|one of \[|"
                          r"select one of|not recogni[sz]ed|unknown (?:value|strategy)|"
