@@ -514,6 +514,10 @@ def test_a_trainer_banner_before_the_traceback_does_not_speak_for_the_error() ->
     ("PolygraphyException: Input tensor: input_ids | Received incompatible shape: (1, 384).\n"
      "Note: Expected a shape compatible with: BoundedShape([1, 128], min=None, max=None)",
      "export_fixed_length"),
+    # a measured length under the bound it must reach, the bound named anyhow
+    ("ValueError: Prompt length (6) must be larger than sink_size=8.", "under_min_length"),
+    ("WARNING:aligner:skipped utterance 12: output sequence length 41 < 58 after encoding",
+     "under_min_length"),
 ])
 def test_keyword_families_read_messages_worded_their_own_way(text: str, code: str) -> None:
     """The families of each code, on messages of no library: the wording index plays no part."""
@@ -521,6 +525,26 @@ def test_keyword_families_read_messages_worded_their_own_way(text: str, code: st
 
     assert [v.code for v in family_votes(text)] == [code]
     assert seqfit.explain(text).best.code == code
+
+
+@pytest.mark.parametrize(("text", "length", "minimum"), [
+    ("ValueError: Prompt length (6) must be larger than sink_size=8.", 6, 8),
+    ("WARNING:aligner:skipped utterance 12: output sequence length 41 < 58 after encoding",
+     41, 58),
+])
+def test_a_length_under_its_bound_gives_both_numbers(text: str, length: int,
+                                                     minimum: int) -> None:
+    best = seqfit.explain(text).best
+    assert best.evidence["length"] == length and best.evidence["minimum"] == minimum
+    assert f"{length} tokens" in best.cause and f"at least {minimum}" in best.cause
+
+
+def test_a_setting_under_a_bound_is_not_a_short_input() -> None:
+    """max_seq_len is a setting, not a measured length: it is not read as a short input."""
+    from seqfit.diagnose.families import family_votes
+
+    text = "ValueError: max_seq_len (6) must be larger than sink_size=8."
+    assert "under_min_length" not in [v.code for v in family_votes(text)]
 
 
 @pytest.mark.parametrize("prefix", ["[rank1]: ", "[default0]:", "[1,0]<stderr>:",

@@ -32,7 +32,7 @@ from typing import Any, cast
 from ..errors import Code
 from .catalogue import Catalogue, Row, load, release_note
 from .codes import release_fix
-from .families import family_votes
+from .families import CONCEPTS, family_votes, normalise
 from .signatures import SIGNATURES, Vote
 
 MIN_SCORE = 2.0  # less evidence than this is not a diagnosis: the answer is unknown
@@ -69,6 +69,7 @@ NEVER_SHAPE = re.compile(r"^\s*(?:[\w.]+\.)?(?:KeyError|AttributeError|ImportErr
 FATAL = re.compile(r"^\s*(?:[\w.]+\.)?\w*(?:Error|Exception|Exit|Interrupt)\b|panicked|"
                    r"Assertion .* failed|device-side assert|^Traceback", re.M)
 MESSAGE_CHARS = 20_000
+LEN_BELOW = CONCEPTS["len_below"]
 #: Kinds of message that never report a failure: progress and configuration logs.
 QUIET_LOG = re.compile(r"log (?:info|debug)\b")
 
@@ -345,7 +346,8 @@ def model_votes(catalogue: Catalogue, message: str, votes: list[Vote]) -> list[V
 
 
 def _with_numbers(vote: Vote, message: str) -> Vote:
-    return Vote(vote.code, vote.weight, {**loose_numbers(message), **vote.evidence}, vote.reason)
+    found = below_numbers(message) if vote.code == "under_min_length" else loose_numbers(message)
+    return Vote(vote.code, vote.weight, {**found, **vote.evidence}, vote.reason)
 
 
 def loose_numbers(message: str) -> dict[str, Any]:
@@ -353,4 +355,18 @@ def loose_numbers(message: str) -> dict[str, Any]:
     found = re.search(r"\((\d+)\s*>\s*(\d+)\)", message)
     if found:
         return {"length": int(found.group(1)), "limit": int(found.group(2))}
+    return {}
+
+
+def below_numbers(message: str) -> dict[str, Any]:
+    """A measured length and the bound it is under, where the message sets one against the
+    other: "Input cache length (3) must be larger than n_sink=4" gives length 3, minimum 4 (the
+    first two numbers after the length's name, when the first is the smaller)."""
+    found = LEN_BELOW.search(normalise(message))
+    if not found:
+        return {}
+    numbers = [int(n) for n in re.findall(r"(?<![\w.])\d+(?!\w|\.\d)",
+                                          normalise(message)[found.start():found.end() + 40])]
+    if len(numbers) >= 2 and numbers[0] < numbers[1]:
+        return {"length": numbers[0], "minimum": numbers[1]}
     return {}

@@ -49,6 +49,24 @@ PAST_VOCAB = r"(?:>=|≥)\s*(?:the )?(?:\w+\.)?vocab_size"
 #: frame size 1920", "Input audio length (16000) must be divisible by ...".
 AUDIO_LENGTH = (r"\baudio (?:length|samples?|input)\b|\binput audio\b|\bframe[ _]size\b|"
                 r"\bspectrogram frames\b")
+#: The length of something measured (an input, a prompt, a cache, an output), not a setting:
+#: "sequence length", "input cache length", "seq_len", "number of tokens", "len(input_ids)".
+MEASURED_LENGTH = (r"(?<!max_)(?<!min_)(?<!max )(?<!min )(?<!maximum )(?<!minimum )(?<!target )"
+                   r"(?<!target_)(?<!context )(?<!chunk )(?<!window )(?<!block )(?<!patch )"
+                   r"(?<!span )(?<!prefix )\b(?:(?:input|prompt|sequence|seq|query|q|kv|key|"
+                   r"cache|audio|speech|text|row|sample|document|source|output|phoneme|"
+                   r"utterance|sentence)[ _](?:length|len|seqlen)s?|seq_?lens?|sequence lengths?|"
+                   r"number of (?:input |prompt |text )?tokens|num_tokens|n_tokens|"
+                   r"len\((?:input_ids|tokens|ids|prompt\w*|text\w*|seq\w*)\)|"
+                   r"(?:its|their) (?:short )?length|"
+                   r"length of (?:the )?(?:input|prompt|sequence|text|row|sample|document|"
+                   r"query))\b")
+#: A relation that puts the length before it under a lower bound: what it must exceed or reach,
+#: or that it is below ("41 < 58").
+LOWER_BOUND = (r"(?:must|should|has to|have to|needs? to) (?:be|have) (?:greater|larger|longer|"
+               r"bigger|more) than|(?:must|should|has to|needs? to) be at least|"
+               r"(?:is|are|was|were) (?:less|smaller|shorter|fewer|lower) than|"
+               r"(?:is|are) too short|\d+\s*<=?\s*\d+")
 
 CONCEPTS: dict[str, re.Pattern[str]] = {
     # what the message is about
@@ -188,6 +206,11 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "ids_input": _C(r"input[ _]ids|position[ _]ids|inputs[ _]embeds|token[ _]type[ _]ids"),
     # below a stated minimum: "smaller than the minimum length required by the model (8)"
     "below_min": _C(r"(?:smaller|shorter|less|fewer) than (?:the )?(?:minimum|min\b|required)"),
+    # a measured length below the bound it must reach, by the numbers' relation whatever the
+    # bound is named: "Input cache length (3) must be larger than n_sink=4", "Output sequence
+    # length 41 < 58", "not cropped due to its short length (3 < 4)" (a setting's length,
+    # max_len or a window's size, is not a measured one)
+    "len_below": _C(MEASURED_LENGTH + r"[^.;!?\n]{0,50}?(?:" + LOWER_BOUND + ")"),
     # a minimum the input must reach: "must be greater than or equal to", "at least", "no less
     # than" (transformers' span and window checks)
     "min_required": _C(r"(?:must|should|has to|have to|needs? to) (?:be|have) (?:greater than or "
@@ -624,6 +647,11 @@ FAMILIES: tuple[Family, ...] = (
     _family("under_min_length", "short", "seqlen_strict", none_of="generate|limit|compare"),
     _family("under_min_length", "below_min", "seqlen|input",
             none_of="generate|new_tokens|stride|truncation|pad_option"),
+    # a measured length under the bound it must reach (the bound named anyhow: "n_sink=4"; a
+    # cache's length is its tokens', not memory)
+    _family("under_min_length", "len_below",
+            none_of="generate|new_tokens|stride|pad_option|multiple|export|table_shape|label|"
+                    "limit", allow="memory"),
     _family("under_min_length", "min_required", "seqlen_strict",
             none_of="generate|new_tokens|stride|truncation|pad_option"),
     _family("map_column_length_mismatch", "table_shape", "seqlen|ragged|rowcount",
@@ -674,11 +702,12 @@ def frame_concepts(frames: tuple[str, ...]) -> frozenset[str]:
 
 def family_votes(message: str, frames: tuple[str, ...] = ()) -> list[Vote]:
     """Votes of the keyword families that fit ``message`` (and the concepts of its traceback's
-    frames); none when it holds no word of text models' inputs. A concept that is never about
-    input shape (memory, dtypes, devices, files, the hub, ...) silences every family that does
-    not allow it."""
+    frames); none when it holds no word of text models' inputs and no measured length under
+    its bound (a cache's length that must be larger than n_sink is one). A concept that is
+    never about input shape (memory, dtypes, devices, files, the hub, ...) silences every
+    family that does not allow it."""
     found = concepts(message) | frame_concepts(frames)
-    if "domain" not in found:
+    if "domain" not in found and "len_below" not in found:
         return []
     return [Vote(f.code, f.weight, {}, f"keyword family of {f.code}")
             for f in FAMILIES if f.fits(found)]
