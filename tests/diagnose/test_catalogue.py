@@ -178,7 +178,8 @@ def test_the_committed_index_is_cached_once_and_read_back_term_by_term(tmp_path)
     with mock.patch.dict("os.environ", {"SEQFIT_CACHE_DIR": str(tmp_path)}):
         first = _fresh()
         expected = [(first.similar(q), first.classify(q)) for q in QUERIES]
-        assert [p.name for p in tmp_path.iterdir()] == [f"index-{digest(ROWS)}.sqlite"]
+        assert [p.name for p in tmp_path.iterdir()] == [first._cache_path().name]
+        assert first._cache_path().name.endswith(f"-{digest(ROWS)}.sqlite")
         second = _fresh()
         with mock.patch.object(Catalogue, "_load_stored", side_effect=AssertionError("parsed")):
             assert [(second.similar(q), second.classify(q)) for q in QUERIES] == expected
@@ -210,6 +211,20 @@ def test_a_relabelled_catalogue_is_not_answered_from_the_old_cache() -> None:
     assert len({digest(ROWS), digest(relabelled), digest(made_ambiguous)}) == 3
 
 
+def test_a_new_index_cache_replaces_the_one_of_the_same_install_only(tmp_path) -> None:
+    """A catalogue that changed (an upgrade, a relabelling) writes its index cache anew: the
+    17 MB file of the same install's old catalogue goes, another install's stays."""
+    with mock.patch.dict("os.environ", {"SEQFIT_CACHE_DIR": str(tmp_path)}):
+        name = _fresh()._cache_path().name
+        mine = tmp_path / f"{name.rsplit('-', 1)[0]}-{'0' * 40}.sqlite"
+        theirs = tmp_path / f"index-{'1' * 12}-{'0' * 40}.sqlite"
+        unkeyed = tmp_path / f"index-{'2' * 40}.sqlite"  # named as before installs were told apart
+        for older in (mine, theirs, unkeyed):
+            older.write_bytes(b"an older catalogue's index")
+        _fresh().similar(QUERIES[0])
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, theirs.name])
+
+
 @pytest.mark.parametrize("broken", ["unwritable", "corrupt"])
 def test_a_cache_that_cannot_be_written_or_read_is_not_used(tmp_path, broken: str) -> None:
     expected = [(CATALOGUE.similar(q), CATALOGUE.classify(q)) for q in QUERIES]
@@ -218,8 +233,9 @@ def test_a_cache_that_cannot_be_written_or_read_is_not_used(tmp_path, broken: st
         folder.write_text("a file where the folder should be")
     else:
         folder.mkdir()
-        (folder / f"index-{digest(ROWS)}.sqlite").write_bytes(b"not a database")
     with mock.patch.dict("os.environ", {"SEQFIT_CACHE_DIR": str(folder)}):
+        if broken == "corrupt":
+            _fresh()._cache_path().write_bytes(b"not a database")
         catalogue = _fresh()
         assert [(catalogue.similar(q), catalogue.classify(q)) for q in QUERIES] == expected
         assert catalogue._cache is None

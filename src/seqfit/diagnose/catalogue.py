@@ -25,6 +25,7 @@ from it instead of parsing the whole index.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -208,7 +209,7 @@ class Catalogue:
         which has no committed index)."""
         if self.index_path is None or not self.index_path.is_file():
             return None
-        return cache_dir() / f"index-{self._digest}.sqlite"
+        return cache_dir() / f"index-{_where(self.index_path)}-{self._digest}.sqlite"
 
     @cached_property
     def _digest(self) -> str:
@@ -281,7 +282,9 @@ def cache_dir() -> Path:
 class IndexCache:
     """The committed wording index and linear model as an SQLite file, one row per term: a
     process reads the few terms of its text instead of parsing the whole JSON index. Written
-    once per catalogue (named by its digest); unreadable or unwritable, it is simply not used."""
+    once per catalogue, named by the install's index file and the catalogue's digest; the one
+    it replaces (the same install before its catalogue changed) is removed, those of other
+    installs are not. Unreadable or unwritable, it is simply not used."""
 
     connection: sqlite3.Connection
     model: dict[str, Any] | None
@@ -320,8 +323,30 @@ class IndexCache:
 
     @staticmethod
     def write(path: Path | None, stored: dict[str, Any]) -> None:
-        if path is not None:
-            write_atomically(path, lambda temporary: _fill_cache(temporary, stored))
+        if path is not None and write_atomically(
+                path, lambda temporary: _fill_cache(temporary, stored)):
+            remove_older(path)
+            for unkeyed in path.parent.glob("index-*.sqlite"):
+                # named by the digest alone (seqfit before 2026-12): no install keeps it up to
+                # date any more, and each was 17 MB
+                if re.fullmatch(r"index-[0-9a-f]{40}\.sqlite", unkeyed.name):
+                    with contextlib.suppress(OSError):
+                        unkeyed.unlink(missing_ok=True)
+
+
+def _where(source: Path) -> str:
+    """A short name for the install a cached file derives from: its source file's path."""
+    return hashlib.sha1(str(source.resolve()).encode()).hexdigest()[:12]
+
+
+def remove_older(path: Path) -> None:
+    """Remove the files ``path`` replaces: those of the same source (named alike up to the last
+    '-') made before it changed. Another process may hold one open: it keeps reading it (POSIX),
+    or the file stays until the next write (Windows)."""
+    for older in path.parent.glob(f"{path.stem.rsplit('-', 1)[0]}-*{path.suffix}"):
+        if older != path:
+            with contextlib.suppress(OSError):
+                older.unlink(missing_ok=True)
 
 
 def write_atomically(path: Path, fill: Callable[[Path], object]) -> bool:
@@ -601,7 +626,7 @@ class RowsCache:
             stat = source.stat()
         except OSError:
             return None
-        where = hashlib.sha1(str(source.resolve()).encode()).hexdigest()[:12]
+        where = _where(source)
         what = hashlib.sha1(f"{stat.st_size}\x00{stat.st_mtime_ns}\x00{sys.version_info[:2]}"
                             f"\x00{ROW_FIELDS}".encode()).hexdigest()[:12]
         return cache_dir() / f"rows-{where}-{what}.marshal"
@@ -626,9 +651,7 @@ class RowsCache:
                                [marshal.dumps(tuple(getattr(row, name) for name in ROW_FIELDS))
                                 for row in rows])))):
             return
-        for older in path.parent.glob(f"{path.stem.rsplit('-', 1)[0]}-*.marshal"):
-            if older != path:  # the rows of this file before it changed
-                older.unlink(missing_ok=True)
+        remove_older(path)  # the rows of this file before it changed
 
 
 def release_note(row: Row, releases: dict[str, list[str]]) -> str | None:
