@@ -925,6 +925,16 @@ MORE = [
      "            embeddings += position_embeddings\nRuntimeError: The size of tensor a (40) "
      "must match the size of tensor b (256) at non-singleton dimension 1", "export_fixed_length",
      {"length": 40, "limit": 256}),
+    # any size met in a TorchScript graph: a traced model keeps its example's length throughout
+    ("RuntimeError: The following operation failed in the TorchScript interpreter.\n"
+     "Traceback of TorchScript, serialized code (most recent call last):\n  File "
+     '"code/__torch__/transformers/models/bert/modeling_bert.py", line 20, in forward\n'
+     "RuntimeError: The size of tensor a (40) must match the size of tensor b (64) at "
+     "non-singleton dimension 1", "export_fixed_length", {"length": 40, "limit": 64}),
+    # "the stack trace" is no traced graph
+    ("Here is the stack trace I get:\nRuntimeError: The size of tensor a (40) must match the "
+     "size of tensor b (64) at non-singleton dimension 1", "shape_mismatch",
+     {"length": 40, "other": 64}),
     # OPT's learned positions ("positions + self.offset") overflow while generating
     ('  File "bot.py", line 12, in reply\n    out = model.generate(**batch, max_new_tokens=900)\n'
      '  File "/env/lib/python3.10/site-packages/transformers/models/opt/modeling_opt.py", line 98,'

@@ -276,7 +276,15 @@ def _quoted(line: str) -> str:
 #: What a message says besides its words: file paths ("/onnxruntime/core/providers/cpu/...h:560"
 #: names no device) and the modules an exception class is defined in
 #: ("huggingface_hub.inference._text_generation.ValidationError" is a ValidationError).
-PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\w.~-]*[/\\])+[\w.-]+(?::\d+)?")
+#: A URL, or a path: rooted ("/usr/...", "C:\\...", "./x", "~/x"), with two separators, or
+#: naming a file or a repository ("gpt2/tokenizer.json", "meta-llama/Llama-2-7b"); two names
+#: joined by one slash are words of the message ("Prompt input_ids/attention_mask shape
+#: mismatch"), and a URL's host and path are none.
+PATH = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+|"
+                  r"(?<![\w.~-])(?:[A-Za-z]:|~|\.{1,2})?[/\\](?:[\w.~-]*[/\\])*[\w.-]+(?::\d+)?|"
+                  r"(?:[\w.~-]+[/\\]){2,}[\w.-]+(?::\d+)?|"
+                  r"[\w~]*[.-][\w.~-]*[/\\][\w.-]+(?::\d+)?|"
+                  r"[\w.~-]+[/\\][\w]*[.-][\w.-]*(?::\d+)?")
 QUALIFIED = re.compile(r"\b(?:[a-z_][\w]*\.)+(?=[A-Z]\w*(?:Error|Exception|Warning)\b)")
 #: The envelope of a hosted API's error (OpenAI, Groq, Anthropic, vLLM's server): "Error code:
 #: 400 - {'error': {'message': ..., 'type': 'invalid_request_error', 'param': None, 'code':

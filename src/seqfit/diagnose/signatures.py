@@ -87,6 +87,9 @@ ENCODER_PASS = re.compile(r"_prepare_encoder_decoder_kwargs_for_generation|encod
                           r"= encoder\(|get_encoder\(\)\(", re.I)
 #: A traced or scripted graph (its shapes may be frozen at the example's length).
 TRACED = re.compile(r"TorchScript|torch\.jit|jit\.trace|\btraced?\b|ScriptModule", re.I)
+#: Said only where the failing call ran a TorchScript graph ("a stack trace" is not a trace).
+SCRIPTED = re.compile(r"TorchScript interpreter|Traceback of TorchScript|torch\.jit\.|"
+                      r"RecursiveScriptModule|__torch__\.")
 # Architectures whose own length rules (minimum, multiple, exact length) fail with shape errors.
 #: Speech encoders, whose convolutions shrink the audio before the transformer: a clip shorter
 #: than their receptive field fails as CANINE's downsampling does.
@@ -230,6 +233,11 @@ def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
     if _input_of(_failing_line(frames)) == "labels":
         # the loss lines up labels with the logits: labels of another length than the ids
         return [Vote("label_alignment", 4.0, shapes), Vote("shape_mismatch", 1.0, shapes)]
+    if SCRIPTED.search(text) and not re.search(r"mask", inner, re.I):
+        # inside a TorchScript graph: a traced model keeps its example's length in every shape
+        # it computed, and an input of another length meets one of them
+        return [Vote("export_fixed_length", 3.5, {"length": a, "limit": b}),
+                Vote("shape_mismatch", 1.5, shapes)]
     if re.search(r"mask", inner, re.I):
         if a > b and b in COMMON_LIMITS and CAUSAL_BUFFER.search(inner):
             # a causal mask cut from a buffer of the position limit (GPT-2's self.bias): more
