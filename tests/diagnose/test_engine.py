@@ -1049,3 +1049,20 @@ def test_messages_seen_in_user_reports(text: str, code: str, evidence: dict) -> 
     best = seqfit.explain(text).best
     assert best.code == code
     assert best.evidence == evidence
+
+
+def test_a_sentence_that_names_a_device_side_assert_is_not_the_error() -> None:
+    """"dies with a device-side assert" in the user's words is prose, not CUDA's message: the
+    traceback after it is the error to explain."""
+    text = ("I added a [PAD] token to the tokenizer (len(tokenizer) is now 32001) and training "
+            "dies at step 0 with a device-side assert; with CUDA_LAUNCH_BLOCKING=1:\n"
+            "Traceback (most recent call last):\n"
+            '  File "/env/lib/python3.10/site-packages/torch/nn/modules/sparse.py", line 162, in '
+            "forward\n    return F.embedding(\n"
+            '  File "/env/lib/python3.10/site-packages/torch/nn/functional.py", line 2233, in '
+            "embedding\n    return torch.embedding(weight, input, padding_idx, "
+            "scale_grad_by_freq, sparse)\n"
+            "RuntimeError: CUDA error: device-side assert triggered")
+    explanation = seqfit.explain(text)
+    assert explanation.excerpt.startswith("Traceback")
+    assert explanation.best.code == "cuda_device_side_assert"
