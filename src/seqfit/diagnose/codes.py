@@ -290,6 +290,22 @@ VARIANTS: tuple[Variant, ...] = (
         "(processor.apply_chat_template), with the processor of the same checkpoint",
         "print((inputs['input_ids'] == model.config.image_token_id).sum(), "
         "inputs['pixel_values'].shape)"),
+    # a length the message measures under a bound it names, in no architecture the common
+    # case speaks of: "Input cache length (3) must be larger than n_sink=4"
+    Variant(
+        "under_min_length",
+        re.compile(r"(?:length|\blen)\b[^.\n]{0,60}(?:(?:must|should|has to|needs? to) be "
+                   r"(?:larger|greater|longer|bigger|more) than|at least|\d\s*<=?\s*\d)", re.I),
+        re.compile(r"canine|funnel|wav2vec|hubert|wavlm|whisper|audio|speech|waveform|"
+                   r"downsampl|pooling|receptive", re.I),
+        "The length the message measures[ ({length})] is below the bound it must reach[ "
+        "({minimum})]: the code that raised needs at least that many positions (a cache that "
+        "keeps sink tokens, a patch or window to fill, an alignment's target), and a shorter "
+        "input cannot give them.",
+        "give it inputs of at least that length: pad them (tokenizer(..., padding='max_length', "
+        "max_length=N)) or drop the short ones first (dataset.filter(lambda row: "
+        "len(row['input_ids']) >= N)); where the bound is a setting of that code, lower it",
+        "print the length the message names for the failing input against its bound"),
     # audio: its samples or frames, not tokens
     Variant(
         "length_multiple_constraint",
