@@ -352,8 +352,7 @@ def model_votes(catalogue: Catalogue, message: str, votes: list[Vote]) -> list[V
         return votes
     code, score = ranked[0]
     margin = score - dict(ranked).get("unknown", 0.0)
-    doubt = any(v.code == "unknown" and v.reason.startswith(SOFT) for v in votes)
-    if margin < (MODEL_MARGIN if doubt else TIE_MARGIN):
+    if margin < (MODEL_MARGIN if soft_unknown(votes) else TIE_MARGIN):
         return votes
     kept = [v for v in votes if not (v.code == "unknown" and v.reason.startswith(SOFT))]
     return [*kept, _with_numbers(Vote(cast(Code, code), MIN_SCORE + min(margin, 2.0), {},
@@ -378,11 +377,12 @@ def below_numbers(message: str) -> dict[str, Any]:
     """A measured length and the bound it is under, where the message sets one against the
     other: "Input cache length (3) must be larger than n_sink=4" gives length 3, minimum 4 (the
     first two numbers after the length's name, when the first is the smaller)."""
-    found = LEN_BELOW.search(normalise(message))
+    lowered = normalise(message)
+    found = LEN_BELOW.search(lowered)
     if not found:
         return {}
     numbers = [int(n) for n in re.findall(r"(?<![\w.])\d+(?!\w|\.\d)",
-                                          normalise(message)[found.start():found.end() + 40])]
+                                          lowered[found.start():found.end() + 40])]
     if len(numbers) >= 2 and numbers[0] < numbers[1]:
         return {"length": numbers[0], "minimum": numbers[1]}
     return {}

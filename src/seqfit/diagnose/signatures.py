@@ -233,11 +233,6 @@ def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
     if _input_of(_failing_line(frames)) == "labels":
         # the loss lines up labels with the logits: labels of another length than the ids
         return [Vote("label_alignment", 4.0, shapes), Vote("shape_mismatch", 1.0, shapes)]
-    if SCRIPTED.search(text) and not re.search(r"mask", inner, re.I):
-        # inside a TorchScript graph: a traced model keeps its example's length in every shape
-        # it computed, and an input of another length meets one of them
-        return [Vote("export_fixed_length", 3.5, {"length": a, "limit": b}),
-                Vote("shape_mismatch", 1.5, shapes)]
     if re.search(r"mask", inner, re.I):
         if a > b and b in COMMON_LIMITS and CAUSAL_BUFFER.search(inner):
             # a causal mask cut from a buffer of the position limit (GPT-2's self.bias): more
@@ -246,6 +241,11 @@ def size_mismatch(match: re.Match[str], text: str, frames: tuple[str, ...]) -> l
                     Vote("shape_mismatch", 1.0, shapes)]
         return [Vote("shape_mismatch", 3.5, shapes),
                 Vote("over_max_positions", 1.0, evidence)]
+    if SCRIPTED.search(text):
+        # inside a TorchScript graph: a traced model keeps its example's length in every shape
+        # it computed, and an input of another length meets one of them
+        return [Vote("export_fixed_length", 3.5, {"length": a, "limit": b}),
+                Vote("shape_mismatch", 1.5, shapes)]
     if a > b and b in COMMON_LIMITS:
         return [Vote("over_max_positions", 3.0, evidence),
                 Vote("shape_mismatch", 1.0, shapes)]
