@@ -937,6 +937,12 @@ MORE = [
     ("Here is the stack trace I get:\nRuntimeError: The size of tensor a (40) must match the "
      "size of tensor b (64) at non-singleton dimension 1", "shape_mismatch",
      {"length": 40, "other": 64}),
+    # ... nor in front of a position table: more tokens than its rows is the model's limit
+    ("Here is the stack trace:\n  File \"/env/lib/python3.10/site-packages/transformers/"
+     'models/roberta/modeling_roberta.py", line 131, in forward\n    embeddings += '
+     "position_embeddings\nRuntimeError: The size of tensor a (300) must match the size of "
+     "tensor b (200) at non-singleton dimension 1", "over_max_positions",
+     {"length": 300, "limit": 200}),
     # OPT's learned positions ("positions + self.offset") overflow while generating
     ('  File "bot.py", line 12, in reply\n    out = model.generate(**batch, max_new_tokens=900)\n'
      '  File "/env/lib/python3.10/site-packages/transformers/models/opt/modeling_opt.py", line 98,'

@@ -86,7 +86,8 @@ GENERATE = re.compile(r"generation[/\\]utils\.py|in generate\b|\.generate\(", re
 ENCODER_PASS = re.compile(r"_prepare_encoder_decoder_kwargs_for_generation|encoder_outputs\b.*"
                           r"= encoder\(|get_encoder\(\)\(", re.I)
 #: A traced or scripted graph (its shapes may be frozen at the example's length).
-TRACED = re.compile(r"TorchScript|torch\.jit|jit\.trace|\btraced?\b|ScriptModule", re.I)
+TRACED = re.compile(r"TorchScript|torch\.jit|jit\.trace|\btraced\b|ScriptModule|TracerWarning|"
+                    r"(?<!stack )(?<!error )(?<!full )\btrace\b", re.I)
 #: Said only where the failing call ran a TorchScript graph ("a stack trace" is not a trace).
 SCRIPTED = re.compile(r"TorchScript interpreter|Traceback of TorchScript|torch\.jit\.|"
                       r"RecursiveScriptModule|__torch__\.")
