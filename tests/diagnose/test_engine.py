@@ -937,6 +937,19 @@ MORE = [
     ("Here is the stack trace I get:\nRuntimeError: The size of tensor a (40) must match the "
      "size of tensor b (64) at non-singleton dimension 1", "shape_mismatch",
      {"length": 40, "other": 64}),
+    # TensorFlow's graph error: the message is the line before the failing node's
+    ("InvalidArgumentError: Graph execution error:\n\nDetected at node 'loss/Sparse' defined at"
+     " (most recent call last):\n    File \"train.py\", line 9, in <module>\n      model.fit(x, "
+     "y)\nNode: 'loss/Sparse'\nlogits and labels must have the same first dimension, got logits "
+     "shape [2048,9] and labels shape [736]\n\t [[{{node loss/Sparse}}]] [Op:__inference_train"
+     "_function_60117]", "shape_mismatch", {}),
+    # ... and where the user says the labels are one per word, their alignment with the pieces
+    ("ValueError: Found input variables with inconsistent numbers of samples: [46435, 61228]\n\n"
+     "46435 is the number of words in the eval set, 61228 the number of subword tokens.",
+     "label_alignment", {}),
+    ("ValueError: Found input variables with inconsistent numbers of samples: [14, 9] [23, 11]\n"
+     "My gold tags are one per word, but the tokenizer splits 'Schwarzenegger' into 5 pieces.",
+     "label_alignment", {}),
     # ... nor in front of a position table: more tokens than its rows is the model's limit
     ("Here is the stack trace:\n  File \"/env/lib/python3.10/site-packages/transformers/"
      'models/roberta/modeling_roberta.py", line 131, in forward\n    embeddings += '

@@ -32,6 +32,7 @@ from .evidence import (
     Release,
     last_error_line,
     on_topic,
+    scores,
     soft_unknown,
     votes_for,
 )
@@ -205,6 +206,7 @@ def explain(error: BaseException | str | bytes | Sequence[str] | os.PathLike[str
                              "train.log, or python train.py 2>&1 | seqfit explain -")
     segment, support, question = _choose(text)
     votes = list(segment.votes) + _supporting(segment.votes, support)
+    votes.extend(_word_labels(votes, text))
     limits = _limits(model)
     if batch is not None:
         votes.extend(_batch_votes(batch, model if limits is None else limits))
@@ -384,6 +386,30 @@ def _choose(text: str) -> tuple[Segment, list[Vote], str | None]:
     support = [v for s in segments[:at] if not s.fatal for v in s.votes
                if v.code != "unknown"]
     return chosen, support, question
+
+
+#: A user's words that the labels are one per word while the tokenizer cut the words into
+#: pieces ("my gold tags are one per word, but the tokenizer splits 'Schwarzenegger' into 5
+#: pieces", "46435 is the number of words, 61228 the number of subword tokens").
+WORD_LABELS = re.compile(r"\b(?:labels?|tags?)\b[^.\n]{0,40}?\b(?:one )?(?:per|for each|for "
+                         r"every) word\b|\bwords?\b[^.\n]{0,80}?\bsub-?word (?:tokens?|pieces)\b|"
+                         r"\bsplits?\b[^.\n]{0,60}?\binto \d+ (?:sub-?word |word ?)?pieces\b", re.I)
+
+
+def _word_labels(votes: list[Vote], text: str) -> list[Vote]:
+    """Labels and predictions of different lengths, where the user's own lines (not an error's:
+    "Labels file should contain labels for every word" is a file short of labels) say the labels
+    are one per word and the tokens pieces of words: the labels were not aligned with the
+    pieces."""
+    totals = scores(votes)
+    best = max(totals, key=lambda code: totals[code], default=None)
+    if best != "shape_mismatch":
+        return []
+    said = "\n".join(line for line in text.splitlines() if not FATAL.match(line))
+    if not WORD_LABELS.search(said):
+        return []
+    return [Vote("label_alignment", totals[best] + 0.5, {},
+                 "labels one per word, tokens pieces of words")]
 
 
 def _split_segments(lines: list[str]) -> list[list[str]]:

@@ -242,13 +242,14 @@ def _focus(message: str) -> str:
     lines = [_quoted(line) for line in message.splitlines() if line.strip()]
     keep: list[str] = []
     record = False  # the line before was kept, and is a logging record, an exception or theirs
-    for line in lines:
+    for i, line in enumerate(lines):
         # a log record's or an exception's indented continuation: "ERROR:flow:tensor(6563)>6561
         # \n    out-of-range special tokens found in flow, fix inputs!", "ValueError: \n    The
         # (message history + max_output_tokens) is longer than the max chat context length"
         # (or a note added to the exception, "Note: Expected a shape compatible with: ...")
         continued = record and bool(re.match(r"\s+[a-z(]|(?:note|hint|tip)s?:", line, re.I))
-        kept = bool(FATAL.search(line) or SAYS_FAILURE.search(line) or continued)
+        kept = bool(FATAL.search(line) or SAYS_FAILURE.search(line) or continued or
+                    (i + 1 < len(lines) and TF_NODE.match(lines[i + 1])))
         if kept:
             keep.append(line)
         record = kept and bool(LOG_RECORD.search(line) or EXCEPTION_LINE.match(line) or continued)
@@ -259,6 +260,9 @@ def _focus(message: str) -> str:
 #: with --debug I see this for every such message:").
 SAYS_FAILURE = re.compile(r"(?<!\bno )(?<!without )(?<!\bany )(?:warn|error)|\[transformers\]",
                           re.I)
+#: The line TensorFlow prints after a failing node's message ("Graph execution error:" opens the
+#: error; the message itself is the line before "[[{{node ...}}]] [Op:...]").
+TF_NODE = re.compile(r"\s*\[\[\{\{node ")
 #: An exception's line, whose message may go on over the next lines.
 EXCEPTION_LINE = re.compile(r"^\s*(?:[\w.]+\.)?\w*(?:Error|Exception):")
 #: A logging record's level, as logging and loguru print it ("ERROR:name:...", "| WARNING |").
