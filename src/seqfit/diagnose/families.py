@@ -382,6 +382,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"chunk[ _](?:overlap|size)|tokens_per_chunk|"
                  # a hosted API's usage counts: "CompletionUsage(completion_tokens=512, ...)"
                  r"\b(?:prompt|completion)_tokens\b|"
+                 # what a loss or a metric sets against the labels: "Predictions and targets are
+                 # expected to have the same shape", "Shape mismatch: y_true ... != y_pred ..."
+                 r"\blogits\b|\bpreds\b|\bpredictions\b|\btargets\b|\by_(?:true|pred)\b|"
                  # torch.export fixing an input's length: "shape[1] is specialized at 128"
                  r"\bspecializ\w* (?:at|to) \d+"),
     # what a message about input shape is not about
@@ -571,7 +574,7 @@ FAMILIES: tuple[Family, ...] = (
     _family("bad_attention_mask", "mask_missing", none_of="shape|side", allow="dtype|nan|media"),
     # a mask of the wrong rank: "`attention_mask` passed to `generate` must be 2D", "`mask`
     # should be a 2d-tensor", "Only two-dimensional attention masks are accepted"
-    _family("bad_attention_mask", "mask", "rank", none_of="mismatch|side|label|fixed"),
+    _family("bad_attention_mask", "mask", "rank", none_of="mismatch|side|label|export"),
     # (a cache's length too: "Length of input ids 41 does not match cache sequence length 40")
     _family("shape_mismatch", "model_input", "shape|seqlen", "mismatch",
             none_of="label|export|table_shape|vocab", allow="memory"),
