@@ -160,8 +160,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     "mask": _C(r"attention[ _]mask|attn_mask|padding[ _]mask|\bmasks?\b(?! token)"),
     # how many dimensions a tensor has: "must be 2D", "a 2d-tensor", "two-dimensional", "4 dims"
     # (transformers' attention mask checks say it these ways)
-    "rank": _C(r"\b[1-4]-?d\b|\b[1-4]d-tensor|\b(?:two|three|four)-dimensional|\bdims\b|"
-               r"\bndim\b|number of dimensions"),
+    "rank": _C(r"\b[1-4]-?d\b|\b[1-4]d-tensor|\b(?:[1-4]|one|two|three|four)-dimensional|"
+               r"\bdims\b|\bndim\b|number of dimensions"),
     "token_type": _C(r"token[ _]type|segment[ _]ids?|type_vocab_size"),
     # the tokenizer's vocabulary set against the model's: "Model vocab size (32000) does not match
     # tokenizer vocab size (32001)", "config.vocab_size=32000 differs from the tokenizer size"
@@ -366,7 +366,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
                  r"attention[ _]mask|\bpad[ _]token|padding[ _]token|pad_token\w*|\bprompts?\b|"
                  r"generat\w*|max_length|max_new_tokens|\bmax_tokens\b|model_max_length|"
                  r"max_position\w*|position[ _]ids|token[ _]type\w*|\blabels?\b|truncat\w*|"
-                 r"input ids|context[ _](?:length|window|size)|max_model_len|max_seq\w*|"
+                 r"input ids|inputs[ _]embeds|offset[ _]mapping|"
+                 r"context[ _](?:length|window|size)|max_model_len|max_seq\w*|"
                  r"chunk[ _]overlap|overlap[ _]ratio|"
                  # a built engine's bounds on its inputs (Polygraphy over TensorRT, ONNX Runtime)
                  r"boundedshape|"
@@ -593,7 +594,7 @@ FAMILIES: tuple[Family, ...] = (
     # ids of the wrong rank: "position_ids must be 2D when provided", "input_ids must be of
     # shape (batch_size, sequence_length)"
     _family("shape_mismatch", "ids_input", "rank",
-            none_of="mask|label|export|table_shape|vocab|fixed"),
+            none_of="mask|label|export|table_shape|vocab"),
     _family("token_id_out_of_vocab", "ids", "vocab", "out_of_range|compare",
             none_of="token_type|label"),
     # token ids out of range need not name the vocabulary: "replaced 3 out-of-range token ids
