@@ -1051,6 +1051,12 @@ MORE = [
     ("Embeddings differ when a sentence is encoded alone or in a batch:\n"
      "    enc = tok(batch, padding=True, return_tensors='pt')\n"
      "    out = model(**enc)\n", "unknown", {}),
+    # ... or with a mask rebuilt as all ones, which attends every pad (its shape is right)
+    ("I tokenize each batch with tokenizer(texts, padding=True, truncation=True, "
+     "return_tensors='pt'), splice two ids into input_ids, and since the mask no longer had the "
+     "right length I rebuild it as attention_mask = torch.ones_like(input_ids); the mask is the "
+     "same shape as the ids. No errors, but short texts come back as near-duplicates of each "
+     "other.", "bad_attention_mask", {}),
     # "dividable", as non-native English writes "divisible"
     ("ValueError: Sequence Length, 1000, needs to be dividable by Block size 16!",
      "length_multiple_constraint", {}),

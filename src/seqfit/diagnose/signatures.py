@@ -853,6 +853,15 @@ def ids_without_mask(match: re.Match[str], text: str, frames: tuple[str, ...]) -
     return [Vote("bad_attention_mask", 3.0)]
 
 
+def ones_mask(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
+    """A mask rebuilt as all ones over a padded batch (``attention_mask =
+    torch.ones_like(input_ids)``), in code pasted with a question and no error: every pad is
+    attended, as if no mask were given."""
+    if RAISED.search(text) or not PADDED_CALL.search(text):
+        return []
+    return [Vote("bad_attention_mask", 3.0)]
+
+
 def flag(code: Code, weight: float = 3.0
          ) -> Callable[[re.Match[str], str, tuple[str, ...]], list[Vote]]:
     return simple(code, weight)
@@ -950,6 +959,8 @@ SIGNATURES: tuple[Signature, ...] = (
          flag("bad_attention_mask", 4.0)),
     _sig("ids without their mask", r"\b\w*model\w*\(\s*(?:input_ids\s*=\s*)?\w+\[['\"]input_ids"
          r"['\"]\]\s*\)|\b\w*model\w*\(\s*input_ids\s*=\s*[\w.]+\s*\)", ids_without_mask),
+    _sig("mask of ones", r"\b(?:attention_mask|attn_mask|mask)\s*=\s*(?:torch|np|numpy|tf)\."
+         r"ones(?:_like)?\(", ones_mask),
     _sig("mask twice", r"got multiple values for (?:keyword )?argument '?(attention_mask|"
          r"input_ids|token_type_ids|labels)'?", flag("shape_mismatch", 4.0)),
     _sig("loss batch", r"Expected input batch_size \((\d+)\) to match target batch_size "
