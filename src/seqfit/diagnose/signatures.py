@@ -842,24 +842,24 @@ PADDED_CALL = re.compile(r"padding\s*=\s*(?:True|['\"](?:longest|max_length)['\"
 RAISED = re.compile(r"^\s*[\w.]*(?:Error|Exception)\b:", re.M)
 
 
+def _padded_question(text: str) -> bool:
+    """Code pasted with a question and no error, that pads its batch (padding=True, 'longest'
+    or 'max_length')."""
+    return not RAISED.search(text) and bool(PADDED_CALL.search(text))
+
+
 def ids_without_mask(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
-    """Padded ids given to the model without their mask, in code pasted with a question and no
-    error: the batch is padded (padding=True, 'longest' or 'max_length') and the model gets
-    input_ids alone, so it attends to the padding and a text's output changes with the longest
-    text of its batch."""
-    if RAISED.search(text) or re.search(r"attention_mask|attn_mask", text) or \
-            not PADDED_CALL.search(text):
+    """Padded ids given to the model without their mask: the model gets input_ids alone, so it
+    attends to the padding and a text's output changes with the longest text of its batch."""
+    if re.search(r"attention_mask|attn_mask", text) or not _padded_question(text):
         return []
     return [Vote("bad_attention_mask", 3.0)]
 
 
 def ones_mask(match: re.Match[str], text: str, frames: tuple[str, ...]) -> list[Vote]:
     """A mask rebuilt as all ones over a padded batch (``attention_mask =
-    torch.ones_like(input_ids)``), in code pasted with a question and no error: every pad is
-    attended, as if no mask were given."""
-    if RAISED.search(text) or not PADDED_CALL.search(text):
-        return []
-    return [Vote("bad_attention_mask", 3.0)]
+    torch.ones_like(input_ids)``): every pad is attended, as if no mask were given."""
+    return [Vote("bad_attention_mask", 3.0)] if _padded_question(text) else []
 
 
 def flag(code: Code, weight: float = 3.0
